@@ -1,0 +1,27 @@
+{
+    "name": "Billing Payments",
+    "summary": "Waldur and Space Invoices billing APIs on Odoo invoices and payments",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/billing-payments/billing_payments",
+    "author": "billing_payments contributors",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "depends": ["account"],
+    "external_dependencies": {"python": []},
+    "data": [
+        "security/billing_payment_profile_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_config_parameter_data.xml",
+        "views/account_move_views.xml",
+        "views/account_payment_views.xml",
+        "views/billing_payment_profile_views.xml",
+        "views/res_partner_views.xml",
+        "views/product_template_views.xml",
+    ],
+    "demo": [
+        "demo/billing_demo.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

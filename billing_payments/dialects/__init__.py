@@ -1,0 +1,14 @@
+"""Wire formats of the billing APIs.
+
+Each dialect is a plain module: request parsing and validation, response
+rendering and its error format. No accounting happens here; the models do
+that. ``DIALECTS`` lets ``ir.http`` find the module whose error format a
+failed request must use (routes name it in their ``billing_dialect`` key).
+"""
+
+from . import common
+from . import waldur
+
+DIALECTS = {
+    "waldur": waldur,
+}

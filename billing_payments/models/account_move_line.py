@@ -1,0 +1,42 @@
+from odoo import fields, models
+
+BILLING_UNITS = [
+    ("month", "Per month"),
+    ("quarter", "Per quarter"),
+    ("half_month", "Per half month"),
+    ("day", "Per day"),
+    ("hour", "Per hour"),
+    ("quantity", "Quantity"),
+]
+
+
+class AccountMoveLine(models.Model):
+    """Invoice lines carry what a Waldur invoice item says about its usage.
+
+    The mapping onto the API's item fields is documented in the README.
+    """
+
+    _name = "account.move.line"
+    _inherit = ["account.move.line", "billing.uuid.mixin"]
+
+    billing_unit = fields.Selection(
+        BILLING_UNITS,
+        help="How the usage of this line is billed.",
+    )
+    billing_start = fields.Datetime(
+        string="Usage Start", help="Start of the billed usage (UTC)."
+    )
+    billing_end = fields.Datetime(
+        string="Usage End", help="End of the billed usage (UTC)."
+    )
+    billing_measured_unit = fields.Char(
+        string="Measured Unit", help="Unit of the measured usage, e.g. 'GB' or 'hours'."
+    )
+    billing_details = fields.Json(
+        string="Usage Details",
+        help="Resource, plan and component data of the billed usage.",
+    )
+    billing_resource_name = fields.Char(string="Resource Name", index="trigram")
+    billing_resource_uuid = fields.Char(string="Resource UUID", size=32, index=True)
+    billing_project_name = fields.Char(string="Project Name")
+    billing_project_uuid = fields.Char(string="Project UUID", size=32, index=True)

@@ -1,0 +1,197 @@
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+
+from ..exceptions import BillingConflictError
+
+PAYMENT_TYPES = [
+    ("fixed_price", "Fixed-price contract"),
+    ("invoices", "Monthly invoices"),
+    ("payment_gw_monthly", "Payment gateways (monthly)"),
+]
+
+
+class BillingPaymentProfile(models.Model):
+    """How a customer pays: contract type and the journal its payments go to.
+
+    A customer has at most one active profile per company; payments made
+    through the APIs use the journal of that active profile.
+    """
+
+    _name = "billing.payment.profile"
+    _inherit = ["billing.uuid.mixin", "mail.thread"]
+    _description = "Billing Payment Profile"
+    _order = "partner_id, is_active desc, name, id"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, size=150, tracking=True)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Customer",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        tracking=True,
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    payment_type = fields.Selection(
+        PAYMENT_TYPES, required=True, default="invoices", tracking=True
+    )
+    journal_id = fields.Many2one(
+        "account.journal",
+        string="Payment Journal",
+        required=True,
+        check_company=True,
+        domain="[('type', 'in', ('bank', 'cash'))]",
+        default=lambda self: self._default_journal_id(),
+        tracking=True,
+        help="Bank or cash journal in which this customer's payments are recorded.",
+    )
+    attributes = fields.Json(
+        help="Contract data, e.g. end_date, agreement_number, contract_sum.",
+    )
+    is_active = fields.Boolean(
+        string="Active",
+        default=True,
+        tracking=True,
+        help="Only one profile per customer and company is active; "
+        "activating this one deactivates the others.",
+    )
+    # Not called ``active``: an inactive profile must stay visible to the APIs
+    # (Waldur lists it with is_active null), so it is no archive flag.
+
+    def _default_journal_id(self):
+        company = self.env.company
+        return self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(company),
+                ("type", "=", "bank"),
+            ],
+            limit=1,
+        )
+
+    def init(self):
+        # The database guarantees the rule even when two requests race.
+        self.env.cr.execute(
+            SQL(
+                "CREATE UNIQUE INDEX IF NOT EXISTS %s ON %s (partner_id, company_id)"
+                " WHERE is_active",
+                SQL.identifier("billing_payment_profile_one_active_idx"),
+                SQL.identifier(self._table),
+            )
+        )
+
+    @api.constrains("journal_id")
+    def _check_journal_type(self):
+        for profile in self:
+            if profile.journal_id.type not in ("bank", "cash"):
+                raise ValidationError(
+                    _(
+                        "The payment journal of a profile must be a bank "
+                        "or cash journal."
+                    )
+                )
+
+    @api.constrains("attributes")
+    def _check_attributes(self):
+        for profile in self:
+            if profile.attributes and not isinstance(profile.attributes, dict):
+                raise ValidationError(_("Profile attributes must be a JSON object."))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        claimed = set()
+        # Within one batch the last profile of a customer wins the active slot.
+        for vals in reversed(vals_list):
+            if not vals.get("is_active", True):
+                continue
+            slot = (
+                vals.get("partner_id"),
+                vals.get("company_id") or self.env.company.id,
+            )
+            if slot in claimed:
+                vals["is_active"] = False
+            claimed.add(slot)
+        self._release_active_slots(claimed)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if vals.get("is_active"):
+            slots = {(p.partner_id.id, p.company_id.id) for p in self}
+            if "partner_id" in vals or "company_id" in vals:
+                slots = {
+                    (vals.get("partner_id", partner), vals.get("company_id", company))
+                    for partner, company in slots
+                }
+            if len(slots) < len(self):
+                raise ValidationError(
+                    _(
+                        "Only one payment profile per customer and company "
+                        "can be active."
+                    )
+                )
+            self._release_active_slots(slots, keep=self)
+        return super().write(vals)
+
+    def _release_active_slots(self, slots, keep=None):
+        """Deactivate the active profiles of these (partner id, company id) pairs.
+
+        Done before the new active profile is written, so that the unique
+        index on active profiles never sees two at once.
+        """
+        if not slots:
+            return
+        domain = expression.OR(
+            [
+                [("partner_id", "=", partner), ("company_id", "=", company)]
+                for partner, company in slots
+            ]
+        )
+        domain = expression.AND([domain, [("is_active", "=", True)]])
+        if keep:
+            domain = expression.AND([domain, [("id", "not in", keep.ids)]])
+        released = self.search(domain)
+        released.write({"is_active": False})
+        released.flush_recordset(["is_active"])
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_with_payments(self):
+        used = self.env["account.payment"].search_count(
+            [("payment_profile_id", "in", self.ids)], limit=1
+        )
+        if used:
+            raise BillingConflictError(
+                _(
+                    "A payment profile that payments refer to cannot be deleted; "
+                    "deactivate it instead."
+                )
+            )
+
+    def action_activate(self):
+        """Make this the customer's active profile (Waldur's ``enable``)."""
+        self.ensure_one()
+        self.is_active = True
+        return True
+
+    def action_deactivate(self):
+        self.write({"is_active": False})
+        return True
+
+    @api.model
+    def _billing_active_profile(self, partner, company=None):
+        """The active profile of a customer in a company (default: current)."""
+        company = company or self.env.company
+        return self.search(
+            [
+                ("partner_id", "=", partner.commercial_partner_id.id),
+                ("company_id", "=", company.id),
+                ("is_active", "=", True),
+            ],
+            limit=1,
+        )

@@ -1,0 +1,69 @@
+import uuid
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+
+def normalize_uuid(value):
+    """Return the 32-hex form of a uuid given hyphenated or plain, or None.
+
+    Waldur clients send hyphenated uuids (``str(UUID)``) while we render the
+    plain hex form, so every lookup goes through here.
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        return uuid.UUID(value.strip()).hex
+    except ValueError:
+        return None
+
+
+class BillingUuidMixin(models.AbstractModel):
+    """A stable public identifier for records exposed by the billing APIs.
+
+    Database ids leak volume and change between databases; API clients keep
+    this uuid instead. It is assigned at create time and back-filled in SQL
+    for the rows that exist when the column is added (see ``_init_column``).
+    """
+
+    _name = "billing.uuid.mixin"
+    _description = "Billing API UUID"
+
+    uuid = fields.Char(
+        string="UUID",
+        size=32,
+        required=True,
+        readonly=True,
+        copy=False,
+        index=True,
+        default=lambda self: uuid.uuid4().hex,
+        help="Public identifier used by the billing APIs (32 lowercase hex).",
+    )
+
+    _sql_constraints = [
+        ("uuid_unique", "UNIQUE(uuid)", "The UUID must be unique."),
+    ]
+
+    def _init_column(self, column_name):
+        if column_name != "uuid":
+            return super()._init_column(column_name)
+        # The ORM would write one default value into every existing row, which
+        # breaks uniqueness: give each row its own random uuid instead.
+        self.env.cr.execute(
+            SQL(
+                "UPDATE %s SET uuid = replace(gen_random_uuid()::text, '-', '')"
+                " WHERE uuid IS NULL",
+                SQL.identifier(self._table),
+            )
+        )
+
+    @api.model
+    def _billing_search_uuid(self, value):
+        """The record with this uuid (hyphenated or not) visible to the user.
+
+        An unparseable value matches nothing, like an unknown one.
+        """
+        hex_uuid = normalize_uuid(value)
+        if not hex_uuid:
+            return self.browse()
+        return self.search([("uuid", "=", hex_uuid)], limit=1)

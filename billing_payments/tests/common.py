@@ -1,0 +1,163 @@
+"""Base classes for the billing_payments tests.
+
+``BillingCommon`` builds one accounting company (Odoo's test chart) with
+customers, offerings, an active payment profile, users with and without
+billing rights and their API keys, and a second company whose records the
+first company's users must never see. ``BillingHttpCommon`` adds a small HTTP
+client for the API endpoints served by the test server.
+"""
+
+import datetime
+
+from odoo import Command, fields
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+
+@tagged("post_install", "-at_install")
+class BillingCommon(AccountTestInvoicingCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.company_data["company"]
+        cls.bank_journal = cls.company_data["default_journal_bank"]
+        cls.cash_journal = cls.company_data["default_journal_cash"]
+        cls.customer = cls.partner_a
+        cls.other_customer = cls.partner_b
+        cls.provider = cls.env["res.partner"].create(
+            {"name": "Cloud Provider Ltd", "is_company": True}
+        )
+        cls.category = cls.env["product.category"].create({"name": "Compute"})
+        cls.offering = cls._create_product(
+            name="Virtual machine",
+            default_code="VM-S",
+            lst_price=100.0,
+            categ_id=cls.category.id,
+            service_provider_id=cls.provider.id,
+        )
+        cls.profile = cls.env["billing.payment.profile"].create(
+            {
+                "name": "Monthly invoices",
+                "partner_id": cls.customer.id,
+                "payment_type": "invoices",
+                "journal_id": cls.bank_journal.id,
+            }
+        )
+
+        cls.other_company_data = cls.setup_other_company(name="Other Company")
+        cls.other_company = cls.other_company_data["company"]
+        cls.other_profile = cls.env["billing.payment.profile"].create(
+            {
+                "name": "Other company's profile",
+                "partner_id": cls.customer.id,
+                "company_id": cls.other_company.id,
+                "journal_id": cls.other_company_data["default_journal_bank"].id,
+            }
+        )
+
+        company_access = {
+            "company_id": cls.company.id,
+            "company_ids": [Command.set(cls.company.ids)],
+        }
+        cls.billing_user = new_test_user(
+            cls.env,
+            login="billing_clerk",
+            groups="base.group_user,account.group_account_invoice",
+            **company_access,
+        )
+        cls.readonly_user = new_test_user(
+            cls.env,
+            login="billing_auditor",
+            groups="base.group_user,account.group_account_readonly",
+            **company_access,
+        )
+        cls.plain_user = new_test_user(
+            cls.env, login="billing_nobody", groups="base.group_user", **company_access
+        )
+        cls.billing_key = cls.make_api_key(cls.billing_user)
+        cls.readonly_key = cls.make_api_key(cls.readonly_user)
+        cls.plain_key = cls.make_api_key(cls.plain_user)
+
+    @classmethod
+    def make_api_key(cls, user, expiration_date=None):
+        """A clear-text rpc API key of ``user``."""
+        return (
+            cls.env["res.users.apikeys"]
+            .with_user(user)
+            .sudo()
+            ._generate("rpc", f"test key of {user.login}", expiration_date)
+        )
+
+    @classmethod
+    def create_invoice(
+        cls, partner=None, lines=None, post=True, invoice_date=None, **vals
+    ):
+        """A customer invoice; ``lines`` are (product, quantity, unit price)."""
+        lines = lines or [(cls.offering, 1, 100.0)]
+        invoice = cls.env["account.move"].create(
+            {
+                "move_type": "out_invoice",
+                "partner_id": (partner or cls.customer).id,
+                "invoice_date": invoice_date or fields.Date.today(),
+                "invoice_date_due": (invoice_date or fields.Date.today())
+                + datetime.timedelta(days=30),
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "quantity": quantity,
+                            "price_unit": price,
+                        }
+                    )
+                    for product, quantity, price in lines
+                ],
+                **vals,
+            }
+        )
+        if post:
+            invoice.action_post()
+        return invoice
+
+    @classmethod
+    def register_payment(cls, invoice, amount=None, journal=None):
+        """Pay ``invoice`` through Odoo's own register-payment wizard."""
+        wizard = (
+            cls.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=invoice.ids)
+            .create(
+                {
+                    "amount": amount if amount is not None else invoice.amount_residual,
+                    "journal_id": (journal or cls.bank_journal).id,
+                }
+            )
+        )
+        return wizard._create_payments()
+
+
+@tagged("post_install", "-at_install")
+class BillingHttpCommon(BillingCommon, HttpCase):
+    """Calls the API over real HTTP, as the key's owner."""
+
+    def api(self, method, path, key=None, scheme="Token", headers=None, **kwargs):
+        """Send ``method path``; ``key=False`` sends no Authorization header."""
+        headers = dict(headers or {})
+        if key is not False:
+            headers["Authorization"] = f"{scheme} {key or self.billing_key}"
+        kwargs.setdefault("timeout", 60)
+        kwargs.setdefault("allow_redirects", False)
+        return self.opener.request(
+            method, self.base_url() + path, headers=headers, **kwargs
+        )
+
+    def assert_json(self, response, status, body=None):
+        """Assert status and JSON content type, and the body when given."""
+        self.assertEqual(response.status_code, status, response.text)
+        self.assertTrue(
+            response.headers.get("Content-Type", "").startswith("application/json"),
+            response.headers,
+        )
+        if body is not None:
+            self.assertEqual(response.json(), body)
+        return response.json()
