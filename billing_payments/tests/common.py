@@ -121,6 +121,22 @@ class BillingCommon(AccountTestInvoicingCommon):
         return invoice
 
     @classmethod
+    def create_payment(cls, amount, profile=None, **vals):
+        """A draft inbound payment of the profile's customer on its journal."""
+        profile = profile or cls.profile
+        return cls.env["account.payment"].create(
+            {
+                "partner_id": profile.partner_id.id,
+                "amount": amount,
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "journal_id": profile.journal_id.id,
+                "payment_profile_id": profile.id,
+                **vals,
+            }
+        )
+
+    @classmethod
     def register_payment(cls, invoice, amount=None, journal=None):
         """Pay ``invoice`` through Odoo's own register-payment wizard."""
         wizard = (

@@ -180,27 +180,15 @@ class TestInvoiceFields(BillingCommon):
 
 @tagged("post_install", "-at_install")
 class TestPaymentProof(BillingCommon):
-    def _payment(self):
-        return self.env["account.payment"].create(
-            {
-                "partner_id": self.customer.id,
-                "amount": 10.0,
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "journal_id": self.bank_journal.id,
-                "payment_profile_id": self.profile.id,
-            }
-        )
-
     def test_accepts_pdf_and_images_by_content(self):
-        payment = self._payment()
+        payment = self.create_payment(10.0)
         payment.write({"proof": base64.b64encode(PDF), "proof_filename": "proof.pdf"})
         self.assertEqual(payment.proof_mimetype, "application/pdf")
         payment.write({"proof": base64.b64encode(PNG), "proof_filename": "proof.txt"})
         self.assertEqual(payment.proof_mimetype, "image/png")
 
     def test_refuses_other_content_whatever_the_name(self):
-        payment = self._payment()
+        payment = self.create_payment(10.0)
         with self.assertRaisesRegex(ValidationError, "PDF, PNG, JPEG or WebP"):
             payment.write(
                 {"proof": base64.b64encode(b"hello"), "proof_filename": "a.pdf"}
@@ -210,12 +198,12 @@ class TestPaymentProof(BillingCommon):
         self.env["ir.config_parameter"].sudo().set_param(
             "billing_payments.proof_max_size", "100"
         )
-        payment = self._payment()
+        payment = self.create_payment(10.0)
         with self.assertRaisesRegex(ValidationError, "at most 100 bytes"):
             payment.write({"proof": base64.b64encode(PDF + b" " * 200)})
 
     def test_profile_must_belong_to_payment_customer(self):
-        payment = self._payment()
+        payment = self.create_payment(10.0)
         with self.assertRaises(ValidationError):
             payment.partner_id = self.other_customer
 
@@ -283,16 +271,7 @@ class TestPaymentProfile(BillingCommon):
         self.assertEqual(cash.journal_id, self.cash_journal)
 
     def test_profile_with_payments_cannot_be_deleted(self):
-        self.env["account.payment"].create(
-            {
-                "partner_id": self.customer.id,
-                "amount": 5.0,
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "journal_id": self.bank_journal.id,
-                "payment_profile_id": self.profile.id,
-            }
-        )
+        self.create_payment(5.0)
         with self.assertRaises(BillingConflictError):
             self.profile.unlink()
         unused = self._profile(is_active=False)

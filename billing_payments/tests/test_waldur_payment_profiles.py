@@ -394,16 +394,7 @@ class TestWaldurPaymentProfiles(BillingHttpCommon):
         self.assert_json(self.api("DELETE", path), 404)
 
     def test_delete_profile_in_use_is_a_conflict(self):
-        self.env["account.payment"].create(
-            {
-                "partner_id": self.customer.id,
-                "amount": 5.0,
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "journal_id": self.bank_journal.id,
-                "payment_profile_id": self.profile.id,
-            }
-        )
+        self.create_payment(5.0)
         response = self.api("DELETE", self.detail(self.profile))
         body = self.assert_json(response, 409)
         self.assertIn("deactivate it instead", body["detail"])
