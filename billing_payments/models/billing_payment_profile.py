@@ -122,21 +122,28 @@ class BillingPaymentProfile(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        # Profiles that hold an active slot after this write: all of them when
+        # activated, the active ones when moved to another customer or company.
         if vals.get("is_active"):
-            slots = {(p.partner_id.id, p.company_id.id) for p in self}
-            if "partner_id" in vals or "company_id" in vals:
-                slots = {
-                    (vals.get("partner_id", partner), vals.get("company_id", company))
-                    for partner, company in slots
-                }
-            if len(slots) < len(self):
-                raise ValidationError(
-                    _(
-                        "Only one payment profile per customer and company "
-                        "can be active."
-                    )
-                )
-            self._release_active_slots(slots, keep=self)
+            taking = self
+        elif ("partner_id" in vals or "company_id" in vals) and vals.get(
+            "is_active", True
+        ):
+            taking = self.filtered("is_active")
+        else:
+            taking = self.browse()
+        slots = {
+            (
+                vals.get("partner_id", profile.partner_id.id),
+                vals.get("company_id", profile.company_id.id),
+            )
+            for profile in taking
+        }
+        if len(slots) < len(taking):
+            raise ValidationError(
+                _("Only one payment profile per customer and company can be active.")
+            )
+        self._release_active_slots(slots, keep=self)
         return super().write(vals)
 
     def _release_active_slots(self, slots, keep=None):

@@ -61,9 +61,10 @@ class BillingUuidMixin(models.AbstractModel):
     def _billing_search_uuid(self, value):
         """The record with this uuid (hyphenated or not) visible to the user.
 
-        An unparseable value matches nothing, like an unknown one.
+        An unparseable value matches nothing, like an unknown one, and so does
+        any value for a user who may not read the model at all.
         """
         hex_uuid = normalize_uuid(value)
-        if not hex_uuid:
+        if not hex_uuid or not self.has_access("read"):
             return self.browse()
         return self.search([("uuid", "=", hex_uuid)], limit=1)

@@ -5,7 +5,7 @@ import uuid
 from psycopg2 import IntegrityError
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -250,6 +250,31 @@ class TestPaymentProfile(BillingCommon):
         )
         self.assertFalse(first.is_active)
         self.assertTrue(last.is_active)
+
+    def test_moving_an_active_profile_takes_the_new_customers_slot(self):
+        theirs = self._profile(partner_id=self.other_customer.id)
+        parked = self._profile(is_active=False)
+        parked.partner_id = self.other_customer
+        self.assertTrue(theirs.is_active, "an inactive profile takes no slot")
+        self.profile.partner_id = self.other_customer
+        self.assertTrue(self.profile.is_active)
+        self.assertFalse(theirs.is_active)
+
+    def test_access_rights(self):
+        Profile = self.env["billing.payment.profile"]
+        as_auditor = Profile.with_user(self.readonly_user)
+        self.assertEqual(as_auditor.search([]), self.profile)
+        with self.assertRaises(AccessError):
+            as_auditor.create({"name": "No", "partner_id": self.customer.id})
+        with self.assertRaises(AccessError):
+            self.profile.with_user(self.readonly_user).name = "No"
+        as_clerk = Profile.with_user(self.billing_user)
+        self.assertEqual(as_clerk._billing_search_uuid(self.profile.uuid), self.profile)
+        # Multi-company rule: the other company's profile is invisible.
+        self.assertFalse(as_clerk._billing_search_uuid(self.other_profile.uuid))
+        # No read access at all: lookups find nothing instead of failing.
+        as_nobody = Profile.with_user(self.plain_user)
+        self.assertFalse(as_nobody._billing_search_uuid(self.profile.uuid))
 
     def test_two_active_profiles_refused(self):
         second = self._profile(is_active=False)

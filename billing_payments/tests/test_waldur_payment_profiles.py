@@ -373,6 +373,20 @@ class TestWaldurPaymentProfiles(BillingHttpCommon):
         self.assertEqual(body["name"], "Renamed")
         self.assertEqual(self.profile.attributes, {"agreement_number": "B"})
 
+    def test_patch_organization_of_active_profile(self):
+        theirs = self.env["billing.payment.profile"].create(
+            {"name": "Theirs", "partner_id": self.other_customer.id}
+        )
+        response = self.api(
+            "PATCH",
+            self.detail(self.profile),
+            json={"organization": self.customer_url(self.other_customer)},
+        )
+        body = self.assert_json(response, 200)
+        self.assertEqual(body["organization_uuid"], self.other_customer.uuid)
+        self.assertTrue(body["is_active"])
+        self.assertFalse(theirs.is_active)
+
     def test_enable(self):
         second = self.env["billing.payment.profile"].create(
             {"name": "Second", "partner_id": self.customer.id, "is_active": False}

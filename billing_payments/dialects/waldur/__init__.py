@@ -263,8 +263,7 @@ class HyperlinkField(Field):
             if re.fullmatch(r"/api/[a-z-]+/[^/]+/", path):
                 raise FieldError("Invalid hyperlink - Incorrect URL match.")
             raise FieldError("Invalid hyperlink - No URL match.")
-        model = self.model_getter()
-        record = model.has_access("read") and model._billing_search_uuid(match.group(1))
+        record = self.model_getter()._billing_search_uuid(match.group(1))
         if not record:
             raise FieldError("Invalid hyperlink - Object does not exist.")
         return record
