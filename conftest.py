@@ -15,19 +15,26 @@ def _odoo_current_test(request):
     pytest-odoo 2.3.0 sets ``odoo.modules.module.current_test`` only on Odoo 19
     and later. Odoo 18 reads it, among others, before opening SMTP connections
     (ir.mail_server): without it, e-mails sent during tests really try SMTP and
-    end in the "exception" state. Only BaseCase instances are marked, since
+    end in the "exception" state. It also sets ``test_enable`` as Odoo's runner
+    does. Only BaseCase instances are marked, since
     Odoo's test cursors call ``current_test.check_test_cursor()``.
     """
     # Imported here, not at module level, so that collecting this conftest
     # does not import Odoo before pytest-odoo has parsed its configuration.
     import odoo.modules.module
     from odoo.tests.common import BaseCase
+    from odoo.tools import config
 
     if not isinstance(getattr(request, "instance", None), BaseCase):
         yield
         return
     odoo.modules.module.current_test = request.instance
+    # Odoo's own runner runs with --test-enable; reports then render as HTML
+    # instead of calling wkhtmltopdf (which test machines may lack).
+    test_enable = config["test_enable"]
+    config["test_enable"] = True
     try:
         yield
     finally:
         odoo.modules.module.current_test = False
+        config["test_enable"] = test_enable

@@ -1,14 +1,14 @@
 {
     "name": "Billing Payments",
     "summary": "Waldur and Space Invoices billing APIs on Odoo invoices and payments",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/billing-payments/billing_payments",
     "author": "billing_payments contributors",
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["account"],
-    "external_dependencies": {"python": []},
+    "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
         "security/billing_payment_profile_security.xml",
         "security/ir.model.access.csv",

@@ -4,7 +4,12 @@ from odoo import http
 from odoo.http import request
 
 from ..dialects import common, waldur
-from ..dialects.waldur import payment_profiles
+from ..dialects.waldur import invoices, payment_profiles
+from ..export.invoice_stats_xlsx import (
+    XLSX_MIMETYPE,
+    stats_table_rows,
+    write_invoice_stats_xlsx,
+)
 
 
 class WaldurPaymentProfileController(http.Controller):
@@ -48,3 +53,112 @@ class WaldurPaymentProfileController(http.Controller):
         return common.find_by_uuid(
             request.env["billing.payment.profile"], profile_uuid, payment_profiles.LABEL
         )
+
+
+class WaldurInvoiceController(http.Controller):
+    @waldur.route("/api/invoices/")
+    def invoice_collection(self, **_params):
+        common.method("GET")
+        fields = invoices.requested_fields()
+        return waldur.list_response(
+            invoices.invoices(),
+            invoices.search_domain(),
+            invoices.search_order(),
+            render_page=lambda page: invoices.render_invoices(page, fields),
+        )
+
+    @waldur.route("/api/invoices/growth/")
+    def invoice_growth(self, **_params):
+        common.method("GET")
+        customers_count, untaxed = invoices.growth_params()
+        growth = invoices.invoices()._billing_growth(customers_count, untaxed)
+        return common.json_response(invoices.render_growth(growth))
+
+    @waldur.route("/api/invoices/<string:invoice_uuid>/")
+    def invoice_detail(self, invoice_uuid, **_params):
+        common.method("GET")
+        invoice = invoices.find(invoice_uuid)
+        return common.json_response(invoices.render_invoice(invoice))
+
+    @waldur.route("/api/invoices/<string:invoice_uuid>/items/")
+    def invoice_items(self, invoice_uuid, **_params):
+        common.method("GET")
+        invoice = invoices.find(invoice_uuid)
+        return common.json_response(invoices.render_items(invoice))
+
+    @waldur.route("/api/invoices/<string:invoice_uuid>/stats/")
+    def invoice_stats(self, invoice_uuid, format=None, **_params):  # pylint: disable=redefined-builtin
+        common.method("GET")
+        invoice = invoices.find(invoice_uuid)
+        stats = invoice._billing_offering_stats(invoices.stats_provider())
+        if format == "xlsx":
+            content = write_invoice_stats_xlsx(
+                stats_table_rows(stats),
+                title=f"Invoice {invoices.NUMBER_OFFSET + invoice.id}",
+                currency_name=invoice.currency_id.name,
+                decimal_places=invoice.currency_id.decimal_places,
+            )
+            filename = f"invoice-{invoices.NUMBER_OFFSET + invoice.id}-stats.xlsx"
+            return request.make_response(
+                content,
+                headers=[
+                    ("Content-Type", XLSX_MIMETYPE),
+                    ("Content-Disposition", f'attachment; filename="{filename}"'),
+                ],
+            )
+        page = common.SequencePage(stats)
+        return common.json_response(
+            [invoices.render_stats_row(row) for row in page.rows],
+            headers=page.headers(),
+        )
+
+    @waldur.route("/api/invoices/<string:invoice_uuid>/paid/")
+    def invoice_paid(self, invoice_uuid, **_params):
+        common.method("POST")
+        common.check_billing_rights()
+        invoice = invoices.find(invoice_uuid)
+        invoice._billing_check_created()  # 409 before any body error, as Waldur
+        payment_date, proof, proof_filename = invoices.parse_paid()
+        invoice._billing_register_payment(payment_date, proof, proof_filename)
+        return common.json_response(invoices.render_invoice(invoice))
+
+    @waldur.route("/api/invoices/<string:invoice_uuid>/send_notification/")
+    def invoice_send_notification(self, invoice_uuid, **_params):
+        common.method("POST")
+        common.check_billing_rights()
+        invoices.find(invoice_uuid)._billing_queue_notification()
+        return common.json_response(
+            {"detail": "Invoice notification sending has been successfully scheduled."}
+        )
+
+    @waldur.route(
+        [
+            "/api/invoices/<string:invoice_uuid>/set_backend_id/",
+            "/api/invoices/<string:invoice_uuid>/set_payment_url/",
+            "/api/invoices/<string:invoice_uuid>/set_reference_number/",
+        ]
+    )
+    def invoice_set_field(self, invoice_uuid, **_params):
+        common.method("POST")
+        common.check_billing_rights()
+        invoice = invoices.find(invoice_uuid)
+        name = request.httprequest.path.rstrip("/").rsplit("/set_", 1)[1]
+        values = invoices.parse_set_field(name)
+        if values:
+            invoice.write(values)
+        return common.json_response(None)
+
+
+class WaldurCustomerController(http.Controller):
+    """Read-only customers and invoice items, so that every link resolves."""
+
+    @waldur.route("/api/customers/<string:customer_uuid>/")
+    def customer_detail(self, customer_uuid, **_params):
+        common.method("GET")
+        partner = invoices.find_customer(customer_uuid)
+        return common.json_response(invoices.render_customer(partner))
+
+    @waldur.route("/api/invoice-items/<string:item_uuid>/")
+    def invoice_item_detail(self, item_uuid, **_params):
+        common.method("GET")
+        return common.json_response(invoices.render_item(invoices.find_line(item_uuid)))

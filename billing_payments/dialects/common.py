@@ -212,23 +212,21 @@ def _positive_int(value, cutoff):
     return min(number, cutoff)
 
 
-class PageNumberPage:
-    """One page of a search, with the ``Link`` and ``X-Result-Count`` headers.
+class Pagination:
+    """Page ``page`` of ``count`` rows, with ``Link`` and ``X-Result-Count``.
 
     The rules are Django REST framework's: ``page`` is 1-based (``last`` is
     accepted) and out of range → InvalidPage; a missing or invalid
     ``page_size`` falls back to the default, a large one is capped.
     """
 
-    def __init__(self, model, domain, order, default_size=10, max_size=300):
+    def __init__(self, count, default_size=10, max_size=300):
         args = request.httprequest.args
         try:
             self.size = _positive_int(args["page_size"], max_size)
         except (KeyError, ValueError):
             self.size = default_size
-        # Without read access a list is empty rather than an error.
-        readable = model.has_access("read")
-        self.count = model.search_count(domain) if readable else 0
+        self.count = count
         self.num_pages = max(1, math.ceil(self.count / self.size))
         raw_page = args.get("page", "1")
         if raw_page == "last":
@@ -240,14 +238,7 @@ class PageNumberPage:
                 raise InvalidPage() from error
         if not 1 <= self.number <= self.num_pages:
             raise InvalidPage()
-        self.records = model.browse()
-        if self.count:
-            self.records = model.search(
-                domain,
-                order=order,
-                limit=self.size,
-                offset=(self.number - 1) * self.size,
-            )
+        self.offset = (self.number - 1) * self.size
 
     def _link(self, number):
         url = request.httprequest.url
@@ -264,3 +255,25 @@ class PageNumberPage:
             "X-Result-Count": str(self.count),
             "Link": ", ".join(f'<{url}>; rel="{rel}"' for url, rel in links),
         }
+
+
+class PageNumberPage(Pagination):
+    """One page of an ORM search: ``records``."""
+
+    def __init__(self, model, domain, order, **kwargs):
+        # Without read access a list is empty rather than an error.
+        readable = model.has_access("read")
+        super().__init__(model.search_count(domain) if readable else 0, **kwargs)
+        self.records = model.browse()
+        if self.count:
+            self.records = model.search(
+                domain, order=order, limit=self.size, offset=self.offset
+            )
+
+
+class SequencePage(Pagination):
+    """One page of rows already computed (e.g. grouped totals): ``rows``."""
+
+    def __init__(self, rows, **kwargs):
+        super().__init__(len(rows), **kwargs)
+        self.rows = rows[self.offset : self.offset + self.size]

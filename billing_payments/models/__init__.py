@@ -1,5 +1,6 @@
 from . import billing_uuid_mixin
 from . import account_move
+from . import account_move_send
 from . import account_move_line
 from . import account_payment
 from . import billing_payment_profile

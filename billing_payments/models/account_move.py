@@ -1,7 +1,19 @@
+import base64
+from decimal import Decimal
 from urllib.parse import urlsplit
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools import config
+
+from ..exceptions import BillingConflictError
+
+# Invoices that count as billed: everything but cancelled ones.
+BILLED_STATES = ("pending", "created", "paid")
+GROWTH_PERIODS = 13  # the same month last year through the current month
 
 # Odoo payment states that mean "nothing left to collect".
 PAID_PAYMENT_STATES = ("paid", "in_payment", "invoicing_legacy")
@@ -69,6 +81,12 @@ class AccountMove(models.Model):
         index=True,
         help="Month (1-12) of the billing period.",
     )
+    billing_period_start = fields.Date(
+        compute="_compute_billing_period",
+        store=True,
+        index=True,
+        help="First day of the billing period (Waldur's invoice 'created' date).",
+    )
 
     @api.depends("move_type", "state", "payment_state")
     def _compute_billing_state(self):
@@ -96,6 +114,7 @@ class AccountMove(models.Model):
             )
             move.billing_year = period.year
             move.billing_month = period.month
+            move.billing_period_start = period.replace(day=1)
 
     @api.constrains("payment_url")
     def _check_payment_url(self):
@@ -108,3 +127,219 @@ class AccountMove(models.Model):
                         url=move.payment_url,
                     )
                 )
+
+    # --- business actions (API, web client and tests call these) ----------
+
+    def _billing_check_created(self):
+        if self.billing_state != "created":
+            raise BillingConflictError(_("Valid states for operation: Created."))
+
+    def _billing_register_payment(
+        self, payment_date=None, proof=None, proof_filename=None
+    ):
+        """Pay the whole residual of this posted invoice; return the payment.
+
+        The payment goes through Odoo's register-payment wizard into the
+        journal of the customer's active payment profile, so it is posted,
+        reconciled with the invoice and listed in ``matched_payment_ids``.
+        ``proof`` (bytes) becomes the payment's proof of payment.
+        """
+        self.ensure_one()
+        self._billing_check_created()
+        profile = self.env["billing.payment.profile"]._billing_active_profile(
+            self.commercial_partner_id, self.company_id
+        )
+        if not profile:
+            raise UserError(_("The active profile for this customer does not exist."))
+        wizard = (
+            self.env["account.payment.register"]
+            .with_context(active_model="account.move", active_ids=self.ids)
+            .create(
+                {
+                    "payment_date": payment_date or fields.Date.context_today(self),
+                    "journal_id": profile.journal_id.id,
+                }
+            )
+        )
+        payment = wizard._create_payments()
+        vals = {"payment_profile_id": profile.id}
+        if proof:
+            vals.update(proof=base64.b64encode(proof), proof_filename=proof_filename)
+        payment.write(vals)
+        return payment
+
+    def _billing_queue_notification(self):
+        """Queue the invoice e-mail to the customer; nothing is sent here.
+
+        With a PDF renderer (wkhtmltopdf) the invoice joins Odoo's own
+        asynchronous sending queue (the "Send invoices" cron), which attaches
+        the PDF. Without one, that queue would fail on the PDF, so the invoice
+        e-mail is posted without it and left in the outgoing mail queue.
+        """
+        self.ensure_one()
+        if self.billing_state != "created":
+            raise UserError(_("Notification only for the created invoice can be sent."))
+        if not self.partner_id.email:
+            raise UserError(
+                _(
+                    "The customer %(customer)s has no e-mail address to send "
+                    "the invoice to.",
+                    customer=self.partner_id.display_name,
+                )
+            )
+        if self._billing_invoice_pdf_available():
+            self.sending_data = {
+                "author_user_id": self.env.user.id,
+                "author_partner_id": self.env.user.partner_id.id,
+                "billing_sending_methods": ["email"],
+            }
+            self.env.ref("account.ir_cron_account_move_send")._trigger()
+        else:
+            self._billing_post_invoice_mail()
+        return True
+
+    def _billing_invoice_pdf_available(self):
+        """Whether Odoo can render invoice PDFs (tests render HTML instead)."""
+        if config["test_enable"] or config["test_file"]:
+            return True
+        return self.env["ir.actions.report"].get_wkhtmltopdf_state() != "install"
+
+    def _billing_post_invoice_mail(self):
+        """Post the invoice e-mail (no PDF) for the mail queue to send."""
+        send = self.env["account.move.send"]
+        template = send._get_default_mail_template_id(self)
+        lang = send._get_default_mail_lang(self, template)
+        self.with_context(mail_notify_force_send=False).message_post(
+            body=send._get_default_mail_body(self, template, lang),
+            subject=send._get_default_mail_subject(self, template, lang),
+            partner_ids=send._get_default_mail_partner_ids(self, template, lang).ids,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.is_move_sent = True
+
+    # --- statistics ------------------------------------------------------------
+
+    def _billing_offering_stats(self, provider=None):
+        """This invoice's product lines summed per product, in line order.
+
+        Returns dicts with ``product``, ``provider`` (the product's service
+        provider, else the invoicing company's partner), and ``price``,
+        ``tax``, ``total`` as Decimals. ``provider`` (a partner) keeps only
+        that provider's products. One grouped query.
+        """
+        self.ensure_one()
+        if provider is not None and not provider:
+            return []  # an unknown provider has no lines
+        domain = [
+            ("move_id", "=", self.id),
+            ("display_type", "=", "product"),
+            ("product_id", "!=", False),
+        ]
+        if provider is not None:
+            by_provider = [("product_id.service_provider_id", "=", provider.id)]
+            if provider == self.company_id.partner_id:
+                # Products without a service provider are the company's own.
+                by_provider = expression.OR(
+                    [by_provider, [("product_id.service_provider_id", "=", False)]]
+                )
+            domain += by_provider
+        groups = self.env["account.move.line"]._read_group(
+            domain,
+            ["product_id"],
+            ["price_subtotal:sum", "price_total:sum"],
+            order="id:min",
+        )
+        places = self.currency_id.decimal_places
+        rows = []
+        for product, price, total in groups:
+            price, total = money(price, places), money(total, places)
+            rows.append(
+                {
+                    "product": product,
+                    "provider": product.service_provider_id
+                    or self.company_id.partner_id,
+                    "price": price,
+                    "tax": total - price,
+                    "total": total,
+                }
+            )
+        return rows
+
+    @api.model
+    def _billing_growth(self, customers_count=4, untaxed=False, today=None):
+        """Waldur's invoice growth over the invoices the user can see.
+
+        Thirteen monthly periods (same month last year through this month);
+        the ``customers_count`` customers with the largest invoiced total
+        since a year ago get their own series, the others are summed in
+        ``other``. Sums are of the tax-included totals, or of the untaxed
+        amounts with ``untaxed``, in company currency; cancelled invoices do
+        not count. Four grouped queries, whatever the number of invoices.
+        """
+        today = today or fields.Date.context_today(self)
+        year_ago = today - relativedelta(months=12)
+        periods = [
+            (year_ago + relativedelta(months=i)).replace(day=1)
+            for i in range(GROWTH_PERIODS)
+        ]
+        billed = [
+            ("move_type", "=", "out_invoice"),
+            ("billing_state", "in", BILLED_STATES),
+        ]
+        in_periods = [
+            ("billing_period_start", ">=", periods[0]),
+            ("billing_period_start", "<=", periods[-1]),
+        ]
+        amount = "amount_untaxed_signed" if untaxed else "amount_total_signed"
+        places = self.env.company.currency_id.decimal_places
+
+        # Like a list, growth shows nothing (rather than an error) to users
+        # who may not read invoices.
+        readable = self.has_access("read")
+        majors = self.env["res.partner"]
+        if customers_count and readable:
+            # Waldur ranks by the invoices "created" since a year ago: as its
+            # invoices are dated the 1st, the first month counts only on the 1st.
+            ranked = self._read_group(
+                [*billed, ("billing_period_start", ">=", year_ago)],
+                ["commercial_partner_id"],
+                ["amount_total_signed:sum"],
+                order="amount_total_signed:sum desc, commercial_partner_id",
+                limit=customers_count,
+            )
+            majors = majors.union(*(partner for partner, _total in ranked))
+
+        def series(domain, by_partner=False):
+            groupby = ["billing_year", "billing_month"]
+            if by_partner:
+                groupby = ["commercial_partner_id", *groupby]
+            sums = {}
+            if not readable:
+                return sums
+            for *keys, value in self._read_group(
+                [*billed, *in_periods, *domain], groupby, [f"{amount}:sum"]
+            ):
+                sums[tuple(k.id if hasattr(k, "id") else k for k in keys)] = money(
+                    value, places
+                )
+            return sums
+
+        totals = series([])
+        others = series([("commercial_partner_id", "not in", majors.ids)])
+        per_customer = series([("commercial_partner_id", "in", majors.ids)], True)
+        keys = [(period.year, period.month) for period in periods]
+        return {
+            "periods": periods,
+            "total": [totals.get(key, 0) for key in keys],
+            "other": [others.get(key, 0) for key in keys],
+            "customers": [
+                (partner, [per_customer.get((partner.id, *key), 0) for key in keys])
+                for partner in majors.sorted(lambda p: (p.name or "", p.id))
+            ],
+        }
+
+
+def money(value, places):
+    """An ORM amount (float) as a Decimal with the currency's decimals."""
+    return Decimal(repr(value or 0.0)).quantize(Decimal(1).scaleb(-places))

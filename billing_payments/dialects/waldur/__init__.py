@@ -73,12 +73,18 @@ def _error_parts(exc):  # noqa: C901 - one flat mapping reads best
 # --- responses -----------------------------------------------------------------
 
 
-def list_response(model, domain, order, render):
-    """A page of ``model`` as a bare JSON array with pagination headers."""
+def list_response(model, domain, order, render=None, render_page=None):
+    """A page of ``model`` as a bare JSON array with pagination headers.
+
+    ``render`` renders one record; ``render_page`` a whole page at once (for
+    resources whose rendering reads related records in bulk).
+    """
     page = common.PageNumberPage(model, domain, order)
-    return common.json_response(
-        [render(record) for record in page.records], headers=page.headers()
-    )
+    if render_page is not None:
+        payload = render_page(page.records)
+    else:
+        payload = [render(record) for record in page.records]
+    return common.json_response(payload, headers=page.headers())
 
 
 def detail_url(prefix, record):

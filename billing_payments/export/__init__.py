@@ -1,0 +1,1 @@
+"""Spreadsheet exports, fed by the same model queries as the APIs."""
