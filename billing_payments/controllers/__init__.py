@@ -1,1 +1,2 @@
 from . import waldur
+from . import web

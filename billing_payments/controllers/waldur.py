@@ -5,11 +5,7 @@ from odoo.http import request
 
 from ..dialects import common, waldur
 from ..dialects.waldur import invoices, payment_profiles
-from ..export.invoice_stats_xlsx import (
-    XLSX_MIMETYPE,
-    stats_table_rows,
-    write_invoice_stats_xlsx,
-)
+from ..export.invoice_stats_xlsx import xlsx_response
 
 
 class WaldurPaymentProfileController(http.Controller):
@@ -90,22 +86,10 @@ class WaldurInvoiceController(http.Controller):
     def invoice_stats(self, invoice_uuid, format=None, **_params):  # pylint: disable=redefined-builtin
         common.method("GET")
         invoice = invoices.find(invoice_uuid)
-        stats = invoice._billing_offering_stats(invoices.stats_provider())
         if format == "xlsx":
-            content = write_invoice_stats_xlsx(
-                stats_table_rows(stats),
-                title=f"Invoice {invoices.NUMBER_OFFSET + invoice.id}",
-                currency_name=invoice.currency_id.name,
-                decimal_places=invoice.currency_id.decimal_places,
-            )
-            filename = f"invoice-{invoices.NUMBER_OFFSET + invoice.id}-stats.xlsx"
-            return request.make_response(
-                content,
-                headers=[
-                    ("Content-Type", XLSX_MIMETYPE),
-                    ("Content-Disposition", f'attachment; filename="{filename}"'),
-                ],
-            )
+            filename, content = invoice._billing_stats_xlsx()
+            return xlsx_response(filename, content)
+        stats = invoice._billing_offering_stats(invoices.stats_provider())
         page = common.SequencePage(stats)
         return common.json_response(
             [invoices.render_stats_row(row) for row in page.rows],

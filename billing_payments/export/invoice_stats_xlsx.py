@@ -13,6 +13,8 @@ from decimal import Decimal
 import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name
 
+from odoo.http import content_disposition, request
+
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 COLUMNS = [
@@ -89,3 +91,14 @@ def write_invoice_stats_xlsx(rows, title, currency_name="", decimal_places=2):
     sheet.autofilter(0, 0, max(last, 1), len(COLUMNS) - 1)
     workbook.close()
     return output.getvalue()
+
+
+def xlsx_response(filename, content):
+    """An HTTP download of an XLSX file."""
+    return request.make_response(
+        content,
+        headers=[
+            ("Content-Type", XLSX_MIMETYPE),
+            ("Content-Disposition", content_disposition(filename)),
+        ],
+    )

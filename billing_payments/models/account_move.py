@@ -10,10 +10,12 @@ from odoo.osv import expression
 from odoo.tools import config
 
 from ..exceptions import BillingConflictError
+from ..export.invoice_stats_xlsx import stats_table_rows, write_invoice_stats_xlsx
 
 # Invoices that count as billed: everything but cancelled ones.
 BILLED_STATES = ("pending", "created", "paid")
 GROWTH_PERIODS = 13  # the same month last year through the current month
+BILLING_NUMBER_OFFSET = 100000  # Waldur numbers invoices 100000 + database id
 
 # Odoo payment states that mean "nothing left to collect".
 PAID_PAYMENT_STATES = ("paid", "in_payment", "invoicing_legacy")
@@ -217,6 +219,48 @@ class AccountMove(models.Model):
             subtype_xmlid="mail.mt_comment",
         )
         self.is_move_sent = True
+
+    # --- web client actions ------------------------------------------------------
+
+    def action_billing_send_notification(self):
+        """Button: queue the invoice e-mail (same rules as the API)."""
+        self.ensure_one()
+        self._billing_queue_notification()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": _("The invoice e-mail is queued and will be sent shortly."),
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_billing_export_stats(self):
+        """Button: download this invoice's spend per offering as XLSX."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/billing_payments/invoices/{self.id}/stats.xlsx",
+            "target": "download",
+        }
+
+    def _billing_stats_xlsx(self):
+        """(file name, XLSX bytes) of this invoice's offering stats."""
+        self.ensure_one()
+        number = self._billing_number()
+        content = write_invoice_stats_xlsx(
+            stats_table_rows(self._billing_offering_stats()),
+            title=f"Invoice {number}",
+            currency_name=self.currency_id.name,
+            decimal_places=self.currency_id.decimal_places,
+        )
+        return f"invoice-{number}-stats.xlsx", content
+
+    def _billing_number(self):
+        """The invoice's number in the billing APIs (Waldur: 100000 + id)."""
+        self.ensure_one()
+        return BILLING_NUMBER_OFFSET + self.id
 
     # --- statistics ------------------------------------------------------------
 

@@ -32,7 +32,6 @@ from . import (
 LABEL = "Invoice"
 ITEM_LABEL = "InvoiceItem"
 CUSTOMER_LABEL = "Customer"
-NUMBER_OFFSET = 100000  # Waldur's invoice number is 100000 + its database id
 
 FIELD_NAMES = (
     "url",
@@ -403,7 +402,7 @@ def _invoice_value(move, name, move_lines):  # noqa: C901 - one case per field
     if name == "uuid":
         return move.uuid
     if name == "number":
-        return NUMBER_OFFSET + move.id
+        return move._billing_number()
     if name == "customer":
         return detail_url("customers", move.commercial_partner_id)
     if name in ("price", "tax", "total"):
