@@ -8,6 +8,7 @@ client for the API endpoints served by the test server.
 """
 
 import datetime
+import uuid
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -177,3 +178,86 @@ class BillingHttpCommon(BillingCommon, HttpCase):
         if body is not None:
             self.assertEqual(response.json(), body)
         return response.json()
+
+
+@tagged("post_install", "-at_install")
+class WaldurInvoiceCommon(BillingHttpCommon):
+    """Invoices with taxes, usage data and a credit line, for the Waldur API."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tax = cls.env["account.tax"].create(
+            {"name": "VAT 20%", "amount": 20, "type_tax_use": "sale"}
+        )
+        cls.offering.taxes_id = cls.tax
+        cls.storage = cls._create_product(
+            name="Object storage",
+            default_code="OBJ",
+            lst_price=10.0,
+            categ_id=cls.category.id,
+            taxes_id=[Command.set(cls.tax.ids)],
+        )
+        cls.customer.write(
+            {
+                "email": "billing@acme.test",
+                "street": "Main Street 1",
+                "city": "Tartu",
+                "zip": "50090",
+                "country_id": cls.env.ref("base.ee").id,
+                "vat": "EE100000001",
+                "phone": "+372 5555 5555",
+            }
+        )
+
+    def url(self, path):
+        return self.base_url() + path
+
+    def detail(self, invoice, suffix=""):
+        return f"/api/invoices/{invoice.uuid}/{suffix}"
+
+    @classmethod
+    def usage_invoice(cls, **vals):
+        """A posted invoice with a usage line, a plain line and a credit line."""
+        invoice = cls.create_invoice(
+            lines=[(cls.offering, 2, 50.0), (cls.storage, 3, 1.5)], post=False, **vals
+        )
+        vm_line, storage_line = invoice.invoice_line_ids
+        vm_line.write(
+            {
+                "billing_unit": "month",
+                "billing_start": datetime.datetime(2026, 3, 1),
+                "billing_end": datetime.datetime(2026, 3, 31, 23, 59, 59, 999999),
+                "billing_resource_name": "vm-frontend",
+                "billing_resource_uuid": uuid.uuid4().hex,
+                "billing_project_name": "Web shop",
+                "billing_project_uuid": uuid.uuid4().hex,
+                "billing_details": {
+                    "plan_name": "Small",
+                    "plan_uuid": "",
+                    "billing_type": "fixed",
+                },
+            }
+        )
+        storage_line.billing_measured_unit = "GB"
+        invoice.write(
+            {
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": cls.offering.id,
+                            "name": "Credit compensation",
+                            "quantity": 1,
+                            "price_unit": -10.0,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ]
+            }
+        )
+        # Without a payment term Odoo resets the due date to the invoice date.
+        invoice.invoice_payment_term_id = cls.env.ref(
+            "account.account_payment_term_30days"
+        )
+        invoice.action_post()
+        return invoice

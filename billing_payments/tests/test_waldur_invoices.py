@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, fields
 from odoo.tests import tagged
 
-from .common import BillingHttpCommon
+from .common import WaldurInvoiceCommon
 
 LIST = "/api/invoices/"
 FORBIDDEN = {"detail": "You do not have permission to perform this action."}
@@ -61,87 +61,6 @@ ITEM_KEYS = [
     "backend_uuid",
     "credit",
 ]
-
-
-@tagged("post_install", "-at_install")
-class WaldurInvoiceCommon(BillingHttpCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.tax = cls.env["account.tax"].create(
-            {"name": "VAT 20%", "amount": 20, "type_tax_use": "sale"}
-        )
-        cls.offering.taxes_id = cls.tax
-        cls.storage = cls._create_product(
-            name="Object storage",
-            default_code="OBJ",
-            lst_price=10.0,
-            categ_id=cls.category.id,
-            taxes_id=[Command.set(cls.tax.ids)],
-        )
-        cls.customer.write(
-            {
-                "email": "billing@acme.test",
-                "street": "Main Street 1",
-                "city": "Tartu",
-                "zip": "50090",
-                "country_id": cls.env.ref("base.ee").id,
-                "vat": "EE100000001",
-                "phone": "+372 5555 5555",
-            }
-        )
-
-    def url(self, path):
-        return self.base_url() + path
-
-    def detail(self, invoice, suffix=""):
-        return f"{LIST}{invoice.uuid}/{suffix}"
-
-    @classmethod
-    def usage_invoice(cls, **vals):
-        """A posted invoice with a usage line, a plain line and a credit line."""
-        invoice = cls.create_invoice(
-            lines=[(cls.offering, 2, 50.0), (cls.storage, 3, 1.5)], post=False, **vals
-        )
-        vm_line, storage_line = invoice.invoice_line_ids
-        vm_line.write(
-            {
-                "billing_unit": "month",
-                "billing_start": datetime.datetime(2026, 3, 1),
-                "billing_end": datetime.datetime(2026, 3, 31, 23, 59, 59, 999999),
-                "billing_resource_name": "vm-frontend",
-                "billing_resource_uuid": uuid.uuid4().hex,
-                "billing_project_name": "Web shop",
-                "billing_project_uuid": uuid.uuid4().hex,
-                "billing_details": {
-                    "plan_name": "Small",
-                    "plan_uuid": "",
-                    "billing_type": "fixed",
-                },
-            }
-        )
-        storage_line.billing_measured_unit = "GB"
-        invoice.write(
-            {
-                "invoice_line_ids": [
-                    Command.create(
-                        {
-                            "product_id": cls.offering.id,
-                            "name": "Credit compensation",
-                            "quantity": 1,
-                            "price_unit": -10.0,
-                            "tax_ids": [Command.clear()],
-                        }
-                    )
-                ]
-            }
-        )
-        # Without a payment term Odoo resets the due date to the invoice date.
-        invoice.invoice_payment_term_id = cls.env.ref(
-            "account.account_payment_term_30days"
-        )
-        invoice.action_post()
-        return invoice
 
 
 @tagged("post_install", "-at_install")
@@ -237,6 +156,16 @@ class TestWaldurInvoiceObject(WaldurInvoiceCommon):
         self.assertEqual(details["service_provider_uuid"], self.provider.uuid)
         self.assertEqual(details["plan_name"], "Small")
         self.assertNotIn("plan_uuid", details)  # "" would crash Waldur's client
+
+        # An invalid stored uuid gives way to the product's and provider's own.
+        vm_line.billing_details = {
+            "offering_uuid": "garbage",
+            "service_provider_uuid": 12,
+        }
+        response = self.api("GET", f"/api/invoice-items/{vm_line.uuid}/")
+        details = self.assert_json(response, 200)["details"]
+        self.assertEqual(details["offering_uuid"], self.offering.uuid)
+        self.assertEqual(details["service_provider_uuid"], self.provider.uuid)
 
         storage = items[1]
         self.assertNotIn("resource_uuid", storage)

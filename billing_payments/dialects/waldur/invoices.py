@@ -287,9 +287,16 @@ def item_details(line):
     """Stored usage details, completed with the offering and its provider.
 
     Every ``*_uuid`` key is a valid 32-hex uuid or left out: Waldur's client
-    refuses anything else there.
+    refuses anything else there. Invalid stored uuids are dropped first, so
+    that the product's and provider's own uuids take their place.
     """
-    details = dict(line.billing_details or {})
+    details = {}
+    for key, value in (line.billing_details or {}).items():
+        if key.endswith("_uuid"):
+            value = normalize_uuid(value)
+            if not value:
+                continue
+        details[key] = value
     product = line.product_id
     if product:
         provider = _provider(line)
@@ -297,15 +304,10 @@ def item_details(line):
         details.setdefault("offering_uuid", product.uuid)
         details.setdefault("service_provider_name", provider.name or "")
         details.setdefault("service_provider_uuid", provider.uuid)
-    if line.billing_resource_uuid:
+    resource_uuid = normalize_uuid(line.billing_resource_uuid)
+    if resource_uuid:
         details.setdefault("resource_name", line.billing_resource_name or "")
-        details.setdefault("resource_uuid", line.billing_resource_uuid)
-    for key in [key for key in details if key.endswith("_uuid")]:
-        hex_uuid = normalize_uuid(details[key])
-        if hex_uuid:
-            details[key] = hex_uuid
-        else:
-            del details[key]
+        details.setdefault("resource_uuid", resource_uuid)
     return details
 
 
