@@ -5,11 +5,12 @@ partners: every existing row must get its own uuid, and an upgrade must keep
 them.
 """
 
+import ast
 import os
 import re
 
 import pytest
-from e2e import ADDON, dropdb, odoo_command, odoo_script, psql
+from e2e import ADDON, REPO_ROOT, dropdb, odoo_command, odoo_script, psql
 
 HEX32 = re.compile(r"^[0-9a-f]{32}$")
 TABLES = ("res_partner", "account_move", "account_move_line", "res_company")
@@ -67,4 +68,9 @@ def test_install_backfills_and_upgrade_keeps_uuids(database):
     assert psql(
         database,
         f"SELECT state, latest_version FROM ir_module_module WHERE name = '{ADDON}'",
-    ) == [["installed", "18.0.1.0.0"]]
+    ) == [["installed", manifest_version()]]
+
+
+def manifest_version():
+    manifest = ast.literal_eval((REPO_ROOT / ADDON / "__manifest__.py").read_text())
+    return manifest["version"]

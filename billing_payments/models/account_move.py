@@ -41,6 +41,8 @@ class AccountMove(models.Model):
     _name = "account.move"
     _inherit = ["account.move", "billing.uuid.mixin"]
 
+    # Indexed: the APIs filter and group invoices by customer.
+    commercial_partner_id = fields.Many2one(index=True)
     backend_id = fields.Char(
         string="Backend ID",
         size=255,

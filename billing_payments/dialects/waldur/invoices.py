@@ -371,9 +371,9 @@ def product_lines(moves, extra_domain=None):
     if not moves:
         return lines()
     domain = [("move_id", "in", moves.ids), ("display_type", "=", "product")]
-    return lines().search_fetch(
-        domain + (extra_domain or []), LINE_FIELDS, order="move_id, sequence, id"
-    )
+    # Ordered by id only: callers sort in Python, and ordering by move_id
+    # would make PostgreSQL join every invoice to apply account.move's order.
+    return lines().search_fetch(domain + (extra_domain or []), LINE_FIELDS, order="id")
 
 
 def render_invoices(moves, field_names=FIELD_NAMES):
