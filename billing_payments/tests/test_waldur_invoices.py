@@ -364,6 +364,7 @@ class TestWaldurInvoiceList(WaldurInvoiceCommon):
             ("created", "2026-13-01", "Enter a valid date."),
             ("start_date", "yesterday", "Enter a valid date."),
             ("end_date", "2026/01/01", "Enter a valid date."),
+            ("created", "20260301", "Enter a valid date."),
         ]:
             with self.subTest(name=name):
                 response = self.api("GET", LIST, params={name: value})

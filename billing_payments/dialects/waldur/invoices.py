@@ -7,6 +7,7 @@ model, so a page costs the same number of queries whatever its size.
 
 import calendar
 import datetime
+import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from ...models.billing_uuid_mixin import normalize_uuid
 from .. import common
 from . import (
     CharField,
+    Field,
     FieldError,
     detail_url,
     ordering,
@@ -30,6 +32,7 @@ from . import (
 )
 
 LABEL = "Invoice"
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ITEM_LABEL = "InvoiceItem"
 CUSTOMER_LABEL = "Customer"
 
@@ -143,12 +146,19 @@ def _query_int(name):
         raise validation_error({name: ["Enter a number."]}) from error
 
 
+def parse_iso_date(value):
+    """A ``YYYY-MM-DD`` string as a date; anything else raises ValueError."""
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError(value)
+    return datetime.date.fromisoformat(value)
+
+
 def _query_date(name):
     value = request.httprequest.args.get(name)
     if value is None or value == "":
         return None
     try:
-        return datetime.date.fromisoformat(value)
+        return parse_iso_date(value)
     except ValueError as error:
         raise validation_error({name: ["Enter a valid date."]}) from error
 
@@ -570,11 +580,13 @@ def render_growth(growth):
 # --- actions -----------------------------------------------------------------
 
 
-class DateField(CharField):
+class DateField(Field):
+    """DRF's DateField with its default input format, ISO 8601 (YYYY-MM-DD)."""
+
     def convert(self, value):
         try:
-            return datetime.date.fromisoformat(value)
-        except (TypeError, ValueError) as error:
+            return parse_iso_date(value)
+        except ValueError as error:
             raise FieldError(
                 "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
             ) from error
