@@ -7,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import config
+from odoo.tools import SQL, config
 
 from ..exceptions import BillingConflictError
 from ..export.invoice_stats_xlsx import stats_table_rows, write_invoice_stats_xlsx
@@ -134,6 +134,21 @@ class AccountMove(models.Model):
 
     # --- business actions (API, web client and tests call these) ----------
 
+    def _billing_lock(self):
+        """Lock these invoices' rows until the transaction ends.
+
+        A concurrent request paying the same invoice waits here; once this
+        one commits, PostgreSQL aborts the waiter with a serialization failure
+        and Odoo retries it, and the retry sees the invoice paid (409).
+        """
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM account_move WHERE id IN %s FOR UPDATE",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset()
+
     def _billing_check_created(self):
         if self.billing_state != "created":
             raise BillingConflictError(_("Valid states for operation: Created."))
@@ -149,6 +164,7 @@ class AccountMove(models.Model):
         ``proof`` (bytes) becomes the payment's proof of payment.
         """
         self.ensure_one()
+        self._billing_lock()
         self._billing_check_created()
         profile = self.env["billing.payment.profile"]._billing_active_profile(
             self.commercial_partner_id, self.company_id

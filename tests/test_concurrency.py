@@ -1,0 +1,150 @@
+"""Racing API requests against a real Odoo server with two worker processes.
+
+Two ``paid`` calls on the same invoice arrive at the same moment, one per
+worker. The invoice row lock (``account.move._billing_lock``) makes one wait;
+PostgreSQL then aborts it and Odoo retries it, and the retry finds the invoice
+paid. Exactly one payment and one reconciliation must exist afterwards.
+"""
+
+import socket
+import subprocess
+import sys
+import threading
+import time
+
+import pytest
+import requests
+from e2e import ADDON, REPO_ROOT, dropdb, odoo_command, odoo_script, psql
+
+DATABASE = "billing_e2e_concurrency"
+
+SETUP = """
+company = env.company
+if not env["account.account"].search_count([("company_ids", "in", company.ids)]):
+    env["account.chart.template"].try_loading("generic_coa", company, False)
+customer = env["res.partner"].create({"name": "Race customer", "email": "r@x.test"})
+product = env["product.product"].create({"name": "Race offering", "lst_price": 100})
+bank = env["account.journal"].search(
+    [("type", "=", "bank"), ("company_id", "=", company.id)], limit=1
+)
+env["billing.payment.profile"].create(
+    {"name": "Race profile", "partner_id": customer.id, "journal_id": bank.id}
+)
+invoice = env["account.move"].create(
+    {
+        "move_type": "out_invoice",
+        "partner_id": customer.id,
+        "invoice_line_ids": [(0, 0, {"product_id": product.id, "price_unit": 100})],
+    }
+)
+invoice.action_post()
+admin = env.ref("base.user_admin")
+key = env["res.users.apikeys"].with_user(admin).sudo()._generate("rpc", "race", None)
+print(invoice.uuid, key)
+"""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server():
+    """(base URL, invoice uuid, API key) of a 2-worker server on a new database."""
+    dropdb(DATABASE)
+    subprocess.run(["createdb", DATABASE], check=True)
+    process = None
+    try:
+        odoo_command(DATABASE, "-i", ADDON, "--without-demo=all")
+        invoice_uuid, key = odoo_script(DATABASE, SETUP).split()
+        port = free_port()
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "odoo",
+                "-d",
+                DATABASE,
+                f"--addons-path={REPO_ROOT}",
+                f"--db-filter=^{DATABASE}$",
+                "--http-interface=127.0.0.1",
+                f"--http-port={port}",
+                "--workers=2",
+                "--max-cron-threads=0",
+                "--log-level=warn",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if requests.get(f"{base}/web/health", timeout=5).ok:
+                    break
+            except requests.ConnectionError:
+                pass
+            assert process.poll() is None, "the server stopped"
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.5)
+        # Load the registry in both workers before the race.
+        for _ in range(4):
+            requests.get(
+                f"{base}/api/invoices/{invoice_uuid}/",
+                headers={"Authorization": f"Token {key}"},
+                timeout=60,
+            ).raise_for_status()
+        yield base, invoice_uuid, key
+    finally:
+        if process is not None:
+            process.terminate()
+            process.wait(timeout=30)
+        dropdb(DATABASE)
+
+
+def race(url, key, count=2):
+    """POST ``url`` from ``count`` threads released at the same instant."""
+    barrier = threading.Barrier(count)
+    responses = [None] * count
+
+    def post(index):
+        barrier.wait()
+        responses[index] = requests.post(
+            url, json={}, headers={"Authorization": f"Token {key}"}, timeout=120
+        )
+
+    threads = [threading.Thread(target=post, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses
+
+
+def test_two_paid_calls_make_one_payment(server):
+    base, invoice_uuid, key = server
+    responses = race(f"{base}/api/invoices/{invoice_uuid}/paid/", key)
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [200, 409], [r.text for r in responses]
+    loser = next(r for r in responses if r.status_code == 409)
+    assert loser.json() == {"detail": "Valid states for operation: Created."}
+    invoice_id = f"(SELECT id FROM account_move WHERE uuid = '{invoice_uuid}')"
+    assert psql(
+        DATABASE,
+        "SELECT payment_state, billing_state FROM account_move"
+        f" WHERE id = {invoice_id}",
+    ) == [["paid", "paid"]]
+    assert psql(
+        DATABASE,
+        "SELECT count(*) FROM account_move__account_payment"
+        f" WHERE invoice_id = {invoice_id}",
+    ) == [["1"]]
+    assert psql(
+        DATABASE,
+        "SELECT count(*) FROM account_partial_reconcile"
+        f" WHERE debit_move_id IN (SELECT id FROM account_move_line"
+        f" WHERE move_id = {invoice_id})",
+    ) == [["1"]]
+    assert psql(DATABASE, "SELECT count(*) FROM account_payment") == [["1"]]
