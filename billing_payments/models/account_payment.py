@@ -1,7 +1,10 @@
 import base64
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..exceptions import BillingConflictError
 
 PROOF_MAX_SIZE_PARAM = "billing_payments.proof_max_size"
 PROOF_DEFAULT_MAX_SIZE = 10 * 1024 * 1024
@@ -102,3 +105,201 @@ class AccountPayment(models.Model):
                         owner=profile.partner_id.display_name,
                     )
                 )
+
+    # --- business actions (API, web client and tests call these) ----------
+
+    @api.model
+    def _billing_check_lock_date(self, company, journal, date):
+        """409 when ``date`` falls in a locked accounting period of ``company``."""
+        violations = company._get_violated_lock_dates(date, False, journal)
+        if violations:
+            raise BillingConflictError(
+                _(
+                    "The accounting period of %(date)s is locked (%(locks)s); "
+                    "payments dated then cannot be added, changed or deleted.",
+                    date=date,
+                    locks=company._format_lock_dates(violations),
+                )
+            )
+
+    def _billing_lock(self):
+        """Lock these payments' rows until the transaction ends (see
+        ``account.move._billing_lock``): racing writes on one payment queue up,
+        and the later ones are retried by Odoo on the committed result."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM account_payment WHERE id IN %s FOR UPDATE",
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset()
+
+    @api.model
+    def _billing_create_payment(self, profile, payment_date, amount, proof=None):
+        """An inbound payment of the profile's customer on the profile's journal.
+
+        Posted when ``amount`` is positive; a zero payment stays draft until it
+        gets an amount. ``proof`` is a (file name, bytes) pair.
+        """
+        self._billing_check_lock_date(
+            profile.company_id, profile.journal_id, payment_date
+        )
+        vals = {
+            "payment_type": "inbound",
+            "partner_type": "customer",
+            "partner_id": profile.partner_id.commercial_partner_id.id,
+            "journal_id": profile.journal_id.id,
+            "payment_profile_id": profile.id,
+            "date": payment_date,
+            "amount": amount,
+        }
+        if proof:
+            vals.update(_proof_vals(proof))
+        payment = self.create(vals)
+        if payment.currency_id.compare_amounts(payment.amount, 0) > 0:
+            payment.action_post()
+        return payment
+
+    def _billing_linked_invoices(self):
+        """The customer invoices this payment is linked to."""
+        return self.invoice_ids.filtered(lambda move: move.move_type == "out_invoice")
+
+    def _billing_update(self, profile=None, payment_date=None, amount=None, proof=None):
+        """Change what the API lets change, as an accountant would.
+
+        When the amount, date or profile of a posted payment changes, the
+        payment is unreconciled, reset to draft, changed, posted again and
+        reconciled again with the same invoices, all in this transaction.
+        ``None`` leaves a value as it is.
+        """
+        self.ensure_one()
+        self._billing_lock()
+        profile = profile or self.payment_profile_id
+        new_date = payment_date or self.date
+        vals = {}
+        if profile != self.payment_profile_id:
+            vals.update(
+                payment_profile_id=profile.id,
+                partner_id=profile.partner_id.commercial_partner_id.id,
+                journal_id=profile.journal_id.id,
+            )
+        if new_date != self.date:
+            vals["date"] = new_date
+        if amount is not None and self.currency_id.compare_amounts(amount, self.amount):
+            vals["amount"] = amount
+        if vals:
+            self._billing_check_lock_date(self.company_id, self.journal_id, self.date)
+            self._billing_check_lock_date(
+                profile.company_id, profile.journal_id, new_date
+            )
+            invoices = self._billing_linked_invoices()
+            if self.state != "draft":
+                self._billing_unreconcile(invoices)
+                self.action_draft()
+            self.write(vals)
+            if self.currency_id.compare_amounts(self.amount, 0) > 0:
+                self.action_post()
+                self._billing_reconcile(invoices)
+        if proof:
+            self.write(_proof_vals(proof))
+        return self
+
+    def _billing_delete(self):
+        """Unreconcile the payment, then delete it with its journal entry.
+
+        Where Odoo forbids deleting the entry, the payment is cancelled (its
+        entry too); the billing APIs do not show cancelled payments.
+        """
+        self._billing_lock()
+        for payment in self:
+            self._billing_check_lock_date(
+                payment.company_id, payment.journal_id, payment.date
+            )
+            linked = payment._billing_linked_invoices()
+            payment._billing_unreconcile(linked)
+            linked.matched_payment_ids -= payment
+        invoices = self._billing_linked_invoices()
+        for payment in self:
+            try:
+                with self.env.cr.savepoint():
+                    if payment.state != "draft":
+                        payment.action_draft()
+                    payment.unlink()
+            except UserError:
+                # Odoo refuses to delete an entry that would leave a gap in
+                # its journal's numbering (or that an audit trail keeps):
+                # the payment is cancelled instead, as Odoo advises.
+                self.env.invalidate_all()
+                payment.action_cancel()
+        invoices.invalidate_recordset()
+        return True
+
+    def _billing_link_invoice(self, invoice):
+        """Link and reconcile this payment with a posted customer invoice."""
+        self.ensure_one()
+        self._billing_lock()
+        invoice._billing_lock()
+        if self._billing_linked_invoices():
+            raise UserError(_("Link to an invoice exists."))
+        if invoice.commercial_partner_id != self.partner_id.commercial_partner_id:
+            raise UserError(
+                _("The passed invoice does not belong to the selected customer.")
+            )
+        self._billing_reconcile(invoice)
+        return True
+
+    def _billing_unlink_invoice(self):
+        """Undo exactly this payment's reconciliation and link with its invoice."""
+        self.ensure_one()
+        self._billing_lock()
+        invoices = self._billing_linked_invoices()
+        if not invoices:
+            raise UserError(_("Link to an invoice does not exist."))
+        invoices._billing_lock()
+        self._billing_unreconcile(invoices)
+        invoices.matched_payment_ids -= self
+        return True
+
+    def _billing_receivable_lines(self):
+        return self.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+
+    def _billing_reconcile(self, invoices):
+        """Link to ``invoices`` and reconcile with their open receivable lines."""
+        if not invoices:
+            return
+        invoices.matched_payment_ids |= self
+        if self.state == "draft":
+            return  # nothing posted to reconcile yet
+        lines = self._billing_receivable_lines().filtered(
+            lambda line: not line.reconciled
+        )
+        lines |= invoices.line_ids.filtered(
+            lambda line: (
+                line.account_id.account_type == "asset_receivable"
+                and not line.reconciled
+            )
+        )
+        if len(lines.move_id) > 1:
+            lines.reconcile()
+
+    def _billing_unreconcile(self, invoices):
+        """Remove the partial reconciliations between this payment and ``invoices``."""
+        payment_lines = self._billing_receivable_lines()
+        invoice_lines = invoices.line_ids
+        partials = (
+            payment_lines.matched_debit_ids | payment_lines.matched_credit_ids
+        ).filtered(
+            lambda partial: (
+                partial.debit_move_id in invoice_lines
+                or partial.credit_move_id in invoice_lines
+            )
+        )
+        if partials:
+            partials.unlink()
+
+
+def _proof_vals(proof):
+    filename, content = proof
+    return {"proof": base64.b64encode(content), "proof_filename": filename}
