@@ -4,7 +4,7 @@ from odoo import http
 from odoo.http import request
 
 from ..dialects import common, waldur
-from ..dialects.waldur import invoices, payment_profiles
+from ..dialects.waldur import invoices, payment_profiles, payments
 from ..export.invoice_stats_xlsx import xlsx_response
 
 
@@ -102,8 +102,8 @@ class WaldurInvoiceController(http.Controller):
         common.check_billing_rights()
         invoice = invoices.find(invoice_uuid)
         invoice._billing_check_created()  # 409 before any body error, as Waldur
-        payment_date, proof, proof_filename = invoices.parse_paid()
-        invoice._billing_register_payment(payment_date, proof, proof_filename)
+        payment_date, proof = invoices.parse_paid()
+        invoice._billing_register_payment(payment_date, proof)
         return common.json_response(invoices.render_invoice(invoice))
 
     @waldur.route("/api/invoices/<string:invoice_uuid>/send_notification/")
@@ -146,3 +146,79 @@ class WaldurCustomerController(http.Controller):
     def invoice_item_detail(self, item_uuid, **_params):
         common.method("GET")
         return common.json_response(invoices.render_item(invoices.find_line(item_uuid)))
+
+
+class WaldurPaymentController(http.Controller):
+    @waldur.route("/api/payments/")
+    def payment_collection(self, **_params):
+        if common.method("GET", "POST") == "GET":
+            return waldur.list_response(
+                payments.payments(),
+                payments.search_domain(),
+                payments.ORDER,
+                payments.render,
+            )
+        common.check_billing_rights()
+        profile, payment_date, amount, proof = payments.parse()
+        payment = payments.payments()._billing_create_payment(
+            profile, payment_date, amount or 0.0, proof
+        )
+        return common.json_response(
+            payments.render(payment),
+            status=201,
+            headers={"Location": waldur.detail_url("payments", payment)},
+        )
+
+    @waldur.route("/api/payments/<string:payment_uuid>/")
+    def payment_detail(self, payment_uuid, **_params):
+        verb = common.method("GET", "PUT", "PATCH", "DELETE")
+        if verb != "GET":
+            common.check_billing_rights()
+        payment = payments.find(payment_uuid)
+        if verb == "DELETE":
+            payment._billing_delete()
+            return common.json_response(None, status=204)
+        if verb in ("PUT", "PATCH"):
+            profile, payment_date, amount, proof = payments.parse(
+                partial=verb == "PATCH"
+            )
+            payment._billing_update(profile, payment_date, amount, proof)
+        return common.json_response(payments.render(payment))
+
+    @waldur.route("/api/payments/<string:payment_uuid>/link_to_invoice/")
+    def payment_link(self, payment_uuid, **_params):
+        common.method("POST")
+        common.check_billing_rights()
+        payment = payments.find(payment_uuid)
+        payment._billing_check_unlinked()  # Waldur checks this before the body
+        payment._billing_link_invoice(payments.parse_invoice_link())
+        return common.json_response(
+            {"detail": "An invoice has been linked to payment."}
+        )
+
+    @waldur.route("/api/payments/<string:payment_uuid>/unlink_from_invoice/")
+    def payment_unlink(self, payment_uuid, **_params):
+        common.method("POST")
+        common.check_billing_rights()
+        payments.find(payment_uuid)._billing_unlink_invoice()
+        return common.json_response(
+            {"detail": "An invoice has been unlinked from payment."}
+        )
+
+    @waldur.route("/api/payments/<string:payment_uuid>/proof/")
+    def payment_proof(self, payment_uuid, **_params):
+        common.method("GET")
+        payment = payments.find(payment_uuid)
+        content = payment._billing_proof_content()
+        if not content:
+            raise common.NotFound("proof")
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", payment.proof_mimetype),
+                (
+                    "Content-Disposition",
+                    http.content_disposition(payment.proof_filename or "proof"),
+                ),
+            ],
+        )

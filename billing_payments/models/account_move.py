@@ -1,4 +1,3 @@
-import base64
 from decimal import Decimal
 from urllib.parse import urlsplit
 
@@ -153,15 +152,13 @@ class AccountMove(models.Model):
         if self.billing_state != "created":
             raise BillingConflictError(_("Valid states for operation: Created."))
 
-    def _billing_register_payment(
-        self, payment_date=None, proof=None, proof_filename=None
-    ):
+    def _billing_register_payment(self, payment_date=None, proof=None):
         """Pay the whole residual of this posted invoice; return the payment.
 
         The payment goes through Odoo's register-payment wizard into the
         journal of the customer's active payment profile, so it is posted,
         reconciled with the invoice and listed in ``matched_payment_ids``.
-        ``proof`` (bytes) becomes the payment's proof of payment.
+        ``proof``, a (file name, bytes) pair, becomes its proof of payment.
         """
         self.ensure_one()
         self._billing_lock()
@@ -184,7 +181,7 @@ class AccountMove(models.Model):
         payment = wizard._create_payments()
         vals = {"payment_profile_id": profile.id}
         if proof:
-            vals.update(proof=base64.b64encode(proof), proof_filename=proof_filename)
+            vals.update(payment._billing_proof_vals(proof))
         payment.write(vals)
         return payment
 

@@ -154,11 +154,17 @@ class AccountPayment(models.Model):
             "amount": amount,
         }
         if proof:
-            vals.update(_proof_vals(proof))
+            vals.update(self._billing_proof_vals(proof))
         payment = self.create(vals)
         if payment.currency_id.compare_amounts(payment.amount, 0) > 0:
             payment.action_post()
         return payment
+
+    @api.model
+    def _billing_proof_vals(self, proof):
+        """Field values storing ``proof``, a (file name, bytes) pair."""
+        filename, content = proof
+        return {"proof": base64.b64encode(content), "proof_filename": filename}
 
     def _billing_linked_invoices(self):
         """The customer invoices this payment is linked to."""
@@ -201,7 +207,7 @@ class AccountPayment(models.Model):
                 self.action_post()
                 self._billing_reconcile(invoices)
         if proof:
-            self.write(_proof_vals(proof))
+            self.write(self._billing_proof_vals(proof))
         return self
 
     def _billing_delete(self):
@@ -239,14 +245,17 @@ class AccountPayment(models.Model):
         self.ensure_one()
         self._billing_lock()
         invoice._billing_lock()
-        if self._billing_linked_invoices():
-            raise UserError(_("Link to an invoice exists."))
+        self._billing_check_unlinked()
         if invoice.commercial_partner_id != self.partner_id.commercial_partner_id:
             raise UserError(
                 _("The passed invoice does not belong to the selected customer.")
             )
         self._billing_reconcile(invoice)
         return True
+
+    def _billing_check_unlinked(self):
+        if self._billing_linked_invoices():
+            raise UserError(_("Link to an invoice exists."))
 
     def _billing_unlink_invoice(self):
         """Undo exactly this payment's reconciliation and link with its invoice."""
@@ -298,8 +307,3 @@ class AccountPayment(models.Model):
         )
         if partials:
             partials.unlink()
-
-
-def _proof_vals(proof):
-    filename, content = proof
-    return {"proof": base64.b64encode(content), "proof_filename": filename}

@@ -6,6 +6,7 @@ slash, bare JSON arrays with ``Link``/``X-Result-Count`` headers for lists,
 DRF error bodies. See shared/reference/waldur-behaviour.md.
 """
 
+import datetime
 import json
 import logging
 import re
@@ -15,6 +16,7 @@ from werkzeug.exceptions import HTTPException
 from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError
 
 from ...exceptions import BillingConflictError
+from ...models.account_payment import sniff_proof_mimetype
 from ...models.billing_uuid_mixin import normalize_uuid
 from .. import common
 from ..common import ApiError
@@ -250,6 +252,28 @@ class DictField(Field):
         return value
 
 
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_iso_date(value):
+    """A ``YYYY-MM-DD`` string as a date; anything else raises ValueError."""
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError(value)
+    return datetime.date.fromisoformat(value)
+
+
+class DateField(Field):
+    """DRF's DateField with its default input format, ISO 8601 (YYYY-MM-DD)."""
+
+    def convert(self, value):
+        try:
+            return parse_iso_date(value)
+        except ValueError as error:
+            raise FieldError(
+                "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
+            ) from error
+
+
 class HyperlinkField(Field):
     """A link to one of our resources, resolved by path as the current user."""
 
@@ -303,3 +327,41 @@ def parse_body(fields, data, partial=False):
     if errors:
         raise validation_error(errors)
     return values
+
+
+def read_proof(data, files, name="proof"):
+    """The uploaded proof of payment as (file name, bytes), or None.
+
+    Checked before anything is written: a non-file value or an empty file or
+    one that is no PDF, PNG, JPEG or WebP (by content) → 400; a file above
+    ``billing_payments.proof_max_size`` bytes → 413.
+    """
+    upload = files.get(name)
+    if upload is None:
+        if isinstance(data, dict) and data.get(name) not in (None, ""):
+            raise validation_error(
+                {
+                    name: [
+                        "The submitted data was not a file. Check the encoding "
+                        "type on the form."
+                    ]
+                }
+            )
+        return None
+    content = upload.read()
+    if not content:
+        raise validation_error({name: ["The submitted file is empty."]})
+    max_size = common.request.env["account.payment"]._billing_proof_max_size()
+    if len(content) > max_size:
+        raise ApiError(
+            413,
+            {
+                name: [
+                    f"The file is {len(content)} bytes; at most {max_size} bytes "
+                    "are accepted."
+                ]
+            },
+        )
+    if not sniff_proof_mimetype(content):
+        raise validation_error({name: ["Upload a PDF, PNG, JPEG or WebP file."]})
+    return upload.filename or name, content

@@ -7,7 +7,6 @@ model, so a page costs the same number of queries whatever its size.
 
 import calendar
 import datetime
-import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -15,24 +14,23 @@ from odoo.http import request
 from odoo.osv import expression
 
 from ...models.account_move import is_http_url
-from ...models.account_payment import sniff_proof_mimetype
 from ...models.billing_uuid_mixin import normalize_uuid
 from .. import common
 from . import (
     CharField,
-    Field,
-    FieldError,
+    DateField,
     detail_url,
     ordering,
     parse_body,
+    parse_iso_date,
     query_choices,
     query_link_uuid,
     query_uuid,
+    read_proof,
     validation_error,
 )
 
 LABEL = "Invoice"
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ITEM_LABEL = "InvoiceItem"
 CUSTOMER_LABEL = "Customer"
 
@@ -144,13 +142,6 @@ def _query_int(name):
         return int(value)
     except ValueError as error:
         raise validation_error({name: ["Enter a number."]}) from error
-
-
-def parse_iso_date(value):
-    """A ``YYYY-MM-DD`` string as a date; anything else raises ValueError."""
-    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
-        raise ValueError(value)
-    return datetime.date.fromisoformat(value)
 
 
 def _query_date(name):
@@ -580,58 +571,18 @@ def render_growth(growth):
 # --- actions -----------------------------------------------------------------
 
 
-class DateField(Field):
-    """DRF's DateField with its default input format, ISO 8601 (YYYY-MM-DD)."""
-
-    def convert(self, value):
-        try:
-            return parse_iso_date(value)
-        except ValueError as error:
-            raise FieldError(
-                "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
-            ) from error
-
-
 def parse_paid():
-    """(date or None, proof bytes or None, proof file name) of a ``paid`` body.
+    """(date or None, proof or None) of a ``paid`` body.
 
-    An empty body pays today; any other body needs ``date``. The proof is
-    checked (size, type) before anything is written.
+    An empty body pays today; any other body needs ``date``. The proof, a
+    (file name, bytes) pair, is checked before anything is written.
     """
     data, files = common.read_body()
     if isinstance(data, dict) and not data and not files:
-        return None, None, None
-    if isinstance(data, dict) and "proof" in data and "proof" not in files:
-        raise validation_error(
-            {
-                "proof": [
-                    "The submitted data was not a file. Check the encoding type "
-                    "on the form."
-                ]
-            }
-        )
+        return None, None
+    proof = read_proof(data, files)
     values = parse_body({"date": DateField(required=True)}, data)
-    proof = files.get("proof")
-    if proof is None:
-        return values["date"], None, None
-    content = proof.read()
-    error = proof_error(content)
-    if error:
-        raise validation_error({"proof": [error]})
-    return values["date"], content, proof.filename or "proof"
-
-
-def proof_error(content):
-    """Why ``content`` is no acceptable proof of payment, or None."""
-    payments = request.env["account.payment"]
-    if not content:
-        return "The submitted file is empty."
-    max_size = payments._billing_proof_max_size()
-    if len(content) > max_size:
-        return f"The file is {len(content)} bytes; at most {max_size} are accepted."
-    if not sniff_proof_mimetype(content):
-        return "Upload a PDF, PNG, JPEG or WebP file."
-    return None
+    return values["date"], proof
 
 
 SET_FIELDS = {

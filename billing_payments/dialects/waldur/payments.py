@@ -1,0 +1,165 @@
+"""Waldur's payment resource: ``/api/payments/``.
+
+An API payment is an inbound customer ``account.payment`` that belongs to a
+payment profile; cancelled ones are not shown.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from odoo.http import request
+
+from .. import common
+from . import (
+    DateField,
+    Field,
+    FieldError,
+    HyperlinkField,
+    detail_url,
+    parse_body,
+    parse_iso_date,
+    query_link_uuid,
+    query_uuid,
+    read_proof,
+    validation_error,
+)
+
+LABEL = "Payment"
+ORDER = "create_date asc, id asc"  # Waldur lists payments by creation
+NO_OBJECT = "Invalid hyperlink - Object does not exist."
+
+
+def payments():
+    return request.env["account.payment"]
+
+
+def base_domain():
+    return [("payment_profile_id", "!=", False), ("state", "!=", "canceled")]
+
+
+def find(payment_uuid):
+    payment = payments()._billing_search_uuid(payment_uuid)
+    if not payment or not payment.filtered_domain(base_domain()):
+        raise common.NotFound(LABEL)
+    return payment
+
+
+def proof_url(payment):
+    return common.absolute_url(f"/api/payments/{payment.uuid}/proof/")
+
+
+def render(payment):
+    """A payment in Waldur's key order; ``invoice_uuid`` only when linked."""
+    profile = payment.payment_profile_id
+    invoice = payment._billing_linked_invoices()[:1]
+    values = {
+        "uuid": payment.uuid,
+        "url": detail_url("payments", payment),
+        "profile": detail_url("payment-profiles", profile),
+        "date_of_payment": payment.date.isoformat(),
+        "sum": common.format_decimal(payment.amount, 2),
+        # bin_size: whether there is a proof, without loading the file.
+        "proof": proof_url(payment)
+        if payment.with_context(bin_size=True).proof
+        else None,
+        "invoice": detail_url("invoices", invoice) if invoice else None,
+    }
+    if invoice:
+        values["invoice_uuid"] = invoice.uuid
+    values["invoice_period"] = (
+        f"{invoice.billing_month:02d}-{invoice.billing_year}" if invoice else None
+    )
+    values["customer_uuid"] = profile.partner_id.uuid
+    return values
+
+
+def search_domain():
+    domain = base_domain()
+    profile = query_link_uuid("profile", "payment-profiles")
+    if profile is not None:
+        domain.append(("payment_profile_id.uuid", "=", profile))
+    profile_uuid = query_uuid("profile_uuid")
+    if profile_uuid:
+        domain.append(("payment_profile_id.uuid", "=", profile_uuid))
+    value = request.httprequest.args.get("date_of_payment")
+    if value:
+        try:
+            domain.append(("date", "=", parse_iso_date(value)))
+        except ValueError as error:
+            raise validation_error(
+                {"date_of_payment": ["Enter a valid date."]}
+            ) from error
+    return domain
+
+
+class SumField(Field):
+    """DRF's DecimalField(max_digits=10, decimal_places=2), never negative."""
+
+    def convert(self, value):
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise FieldError("A valid number is required.")
+        try:
+            number = Decimal(str(value).strip())
+        except InvalidOperation as error:
+            raise FieldError("A valid number is required.") from error
+        if not number.is_finite():
+            raise FieldError("A valid number is required.")
+        _sign, digits, exponent = number.as_tuple()
+        decimals = max(0, -exponent)
+        whole = max(0, len(digits) + exponent)
+        if decimals > 2:
+            raise FieldError("Ensure that there are no more than 2 decimal places.")
+        if whole > 8:
+            raise FieldError(
+                "Ensure that there are no more than 8 digits before the decimal point."
+            )
+        if number < 0:
+            raise FieldError("Ensure this value is greater than or equal to 0.")
+        return number
+
+
+class ActiveProfileField(HyperlinkField):
+    """A payment profile URL; only active profiles the user can see resolve."""
+
+    def __init__(self, **kwargs):
+        super().__init__(
+            "payment-profiles", lambda: request.env["billing.payment.profile"], **kwargs
+        )
+
+    def convert(self, value):
+        profile = super().convert(value)
+        if not profile.is_active:
+            raise FieldError(NO_OBJECT)
+        return profile
+
+
+FIELDS = {
+    "profile": ActiveProfileField(required=True),
+    "date_of_payment": DateField(required=True),
+    "sum": SumField(),
+}
+
+
+def parse(partial=False):
+    """(profile, date, amount, proof) of a create/update body; None = unset."""
+    data, files = common.read_body()
+    proof = read_proof(data, files)
+    values = parse_body(FIELDS, data, partial=partial)
+    amount = values.get("sum")
+    return (
+        values.get("profile"),
+        values.get("date_of_payment"),
+        float(amount) if amount is not None else None,
+        proof,
+    )
+
+
+def parse_invoice_link():
+    """The invoice of a ``link_to_invoice`` body: a posted customer invoice."""
+    data, _files = common.read_body()
+    field = HyperlinkField(
+        "invoices", lambda: request.env["account.move"], required=True
+    )
+    invoice = parse_body({"invoice": field}, data)["invoice"]
+    if invoice.move_type != "out_invoice" or invoice.state != "posted":
+        raise validation_error({"invoice": [NO_OBJECT]})
+    return invoice
