@@ -1,9 +1,10 @@
 """Racing API requests against a real Odoo server with two worker processes.
 
-Two ``paid`` calls on the same invoice arrive at the same moment, one per
-worker. The invoice row lock (``account.move._billing_lock``) makes one wait;
-PostgreSQL then aborts it and Odoo retries it, and the retry finds the invoice
-paid. Exactly one payment and one reconciliation must exist afterwards.
+Two ``paid`` calls on one invoice, or two ``link_to_invoice`` calls of one
+payment, arrive at the same moment, one per worker. The row locks
+(``_billing_lock`` on invoices and payments) make one wait; PostgreSQL then
+aborts it and Odoo retries it, and the retry sees the committed result (409 or
+400). Exactly one payment or reconciliation must exist afterwards.
 """
 
 import socket
@@ -38,9 +39,13 @@ invoice = env["account.move"].create(
     }
 )
 invoice.action_post()
+second = invoice.copy({"invoice_date": invoice.invoice_date})
+second.action_post()
+profile = env["billing.payment.profile"].search([("partner_id", "=", customer.id)])
+payment = env["account.payment"]._billing_create_payment(profile, second.date, 50.0)
 admin = env.ref("base.user_admin")
 key = env["res.users.apikeys"].with_user(admin).sudo()._generate("rpc", "race", None)
-print(invoice.uuid, key)
+print(invoice.uuid, key, second.uuid, payment.uuid)
 """
 
 
@@ -58,7 +63,9 @@ def server():
     process = None
     try:
         odoo_command(DATABASE, "-i", ADDON, "--without-demo=all")
-        invoice_uuid, key = odoo_script(DATABASE, SETUP).split()
+        invoice_uuid, key, second_uuid, payment_uuid = odoo_script(
+            DATABASE, SETUP
+        ).split()
         port = free_port()
         process = subprocess.Popen(
             [
@@ -96,7 +103,7 @@ def server():
                 headers={"Authorization": f"Token {key}"},
                 timeout=60,
             ).raise_for_status()
-        yield base, invoice_uuid, key
+        yield base, invoice_uuid, key, second_uuid, payment_uuid
     finally:
         if process is not None:
             process.terminate()
@@ -104,7 +111,7 @@ def server():
         dropdb(DATABASE)
 
 
-def race(url, key, count=2):
+def race(url, key, count=2, body=None):
     """POST ``url`` from ``count`` threads released at the same instant."""
     barrier = threading.Barrier(count)
     responses = [None] * count
@@ -112,7 +119,10 @@ def race(url, key, count=2):
     def post(index):
         barrier.wait()
         responses[index] = requests.post(
-            url, json={}, headers={"Authorization": f"Token {key}"}, timeout=120
+            url,
+            json=body or {},
+            headers={"Authorization": f"Token {key}"},
+            timeout=120,
         )
 
     threads = [threading.Thread(target=post, args=(i,)) for i in range(count)]
@@ -124,7 +134,7 @@ def race(url, key, count=2):
 
 
 def test_two_paid_calls_make_one_payment(server):
-    base, invoice_uuid, key = server
+    base, invoice_uuid, key, _second, _payment = server
     responses = race(f"{base}/api/invoices/{invoice_uuid}/paid/", key)
     statuses = sorted(response.status_code for response in responses)
     assert statuses == [200, 409], [r.text for r in responses]
@@ -147,4 +157,32 @@ def test_two_paid_calls_make_one_payment(server):
         f" WHERE debit_move_id IN (SELECT id FROM account_move_line"
         f" WHERE move_id = {invoice_id})",
     ) == [["1"]]
-    assert psql(DATABASE, "SELECT count(*) FROM account_payment") == [["1"]]
+    assert psql(
+        DATABASE,
+        f"SELECT count(*) FROM account_payment WHERE id IN (SELECT payment_id"
+        f" FROM account_move__account_payment WHERE invoice_id = {invoice_id})",
+    ) == [["1"]]
+
+
+def test_two_links_of_one_payment_reconcile_once(server):
+    base, _invoice, key, invoice_uuid, payment_uuid = server
+    responses = race(
+        f"{base}/api/payments/{payment_uuid}/link_to_invoice/",
+        key,
+        body={"invoice": f"{base}/api/invoices/{invoice_uuid}/"},
+    )
+    statuses = sorted(response.status_code for response in responses)
+    assert statuses == [200, 400], [r.text for r in responses]
+    loser = next(r for r in responses if r.status_code == 400)
+    assert loser.json() == ["Link to an invoice exists."]
+    invoice_id = f"(SELECT id FROM account_move WHERE uuid = '{invoice_uuid}')"
+    assert psql(
+        DATABASE,
+        "SELECT count(*) FROM account_partial_reconcile"
+        f" WHERE debit_move_id IN (SELECT id FROM account_move_line"
+        f" WHERE move_id = {invoice_id})",
+    ) == [["1"]]
+    assert psql(
+        DATABASE,
+        f"SELECT payment_state FROM account_move WHERE id = {invoice_id}",
+    ) == [["partial"]]

@@ -179,10 +179,9 @@ class AccountMove(models.Model):
             )
         )
         payment = wizard._create_payments()
-        vals = {"payment_profile_id": profile.id}
+        payment.payment_profile_id = profile
         if proof:
-            vals.update(payment._billing_proof_vals(proof))
-        payment.write(vals)
+            payment._billing_set_proof(proof)
         return payment
 
     def _billing_queue_notification(self):

@@ -153,18 +153,27 @@ class AccountPayment(models.Model):
             "date": payment_date,
             "amount": amount,
         }
-        if proof:
-            vals.update(self._billing_proof_vals(proof))
         payment = self.create(vals)
+        if proof:
+            payment._billing_set_proof(proof)
         if payment.currency_id.compare_amounts(payment.amount, 0) > 0:
             payment.action_post()
         return payment
 
-    @api.model
-    def _billing_proof_vals(self, proof):
-        """Field values storing ``proof``, a (file name, bytes) pair."""
+    def _billing_set_proof(self, proof):
+        """Store ``proof``, a (file name, bytes) pair, and show it in the chatter.
+
+        The field keeps the current proof; the chatter message keeps a copy
+        (the filestore stores identical content once) so that the history of
+        proofs stays visible.
+        """
+        self.ensure_one()
         filename, content = proof
-        return {"proof": base64.b64encode(content), "proof_filename": filename}
+        self.write({"proof": base64.b64encode(content), "proof_filename": filename})
+        self.message_post(
+            body=_("Proof of payment: %(name)s", name=filename),
+            attachments=[(filename, content)],
+        )
 
     def _billing_linked_invoices(self):
         """The customer invoices this payment is linked to."""
@@ -207,7 +216,7 @@ class AccountPayment(models.Model):
                 self.action_post()
                 self._billing_reconcile(invoices)
         if proof:
-            self.write(self._billing_proof_vals(proof))
+            self._billing_set_proof(proof)
         return self
 
     def _billing_delete(self):

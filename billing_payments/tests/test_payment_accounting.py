@@ -56,6 +56,10 @@ class TestPaymentAccounting(BillingCommon):
         self.assertEqual(payment.journal_id, self.bank_journal)
         self.assertEqual(payment.payment_profile_id, self.profile)
         self.assertEqual(payment._billing_proof_content(), PDF)
+        # The proof is also in the payment's chatter.
+        message = payment.message_ids.filtered("attachment_ids")[:1]
+        self.assertEqual(message.attachment_ids.name, "r.pdf")
+        self.assertEqual(message.attachment_ids.raw, PDF)
         zero = self.payments._billing_create_payment(
             self.profile, datetime.date(2026, 4, 1), 0.0
         )

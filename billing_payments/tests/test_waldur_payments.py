@@ -46,7 +46,7 @@ class TestWaldurPayments(BillingHttpCommon):
     def detail(self, payment, suffix=""):
         return f"{LIST}{payment.uuid}/{suffix}"
 
-    def create(self, **body):
+    def api_create(self, **body):
         body = {"profile": self.profile_url(), "date_of_payment": "2026-04-01", **body}
         response = self.api("POST", LIST, json=body)
         data = self.assert_json(response, 201)
@@ -129,7 +129,7 @@ class TestWaldurPayments(BillingHttpCommon):
         self.assert_balanced()
 
     def test_create_defaults_and_zero_sum(self):
-        payment = self.create()
+        payment = self.api_create()
         self.assertEqual(payment.amount, 0.0)
         self.assertEqual(payment.state, "draft")
         body = self.assert_json(self.api("GET", self.detail(payment)), 200)
@@ -255,7 +255,7 @@ class TestWaldurPayments(BillingHttpCommon):
         self.assertFalse(self.env["account.payment"].search([]))
 
     def test_link_errors(self):
-        payment = self.create(sum="10.00")
+        payment = self.api_create(sum="10.00")
         path = self.detail(payment, "link_to_invoice/")
         draft = self.create_invoice(post=False)
         other = self.create_invoice(partner=self.other_customer)
@@ -288,9 +288,9 @@ class TestWaldurPayments(BillingHttpCommon):
         )
 
     def test_list_filters_and_order(self):
-        first = self.create(sum="1.00")
-        second = self.create(sum="2.00", date_of_payment="2026-04-02")
-        hidden = self.create(sum="3.00")
+        first = self.api_create(sum="1.00")
+        second = self.api_create(sum="2.00", date_of_payment="2026-04-02")
+        hidden = self.api_create(sum="3.00")
         hidden._billing_delete()  # deleted (or cancelled): not listed
         response = self.api("GET", LIST)
         body = self.assert_json(response, 200)
@@ -318,7 +318,7 @@ class TestWaldurPayments(BillingHttpCommon):
         self.assertEqual(head.headers["X-Result-Count"], "2")
 
     def test_rights(self):
-        payment = self.create(sum="5.00")
+        payment = self.api_create(sum="5.00")
         missing = f"{LIST}{uuid.uuid4().hex}/"
         writes = [
             ("POST", LIST),
@@ -352,7 +352,7 @@ class TestWaldurPayments(BillingHttpCommon):
         self.assert_json(self.api("GET", LIST), 200, [])
 
     def test_locked_period_is_a_conflict(self):
-        payment = self.create(sum="10.00", date_of_payment="2026-01-10")
+        payment = self.api_create(sum="10.00", date_of_payment="2026-01-10")
         self.company.sudo().fiscalyear_lock_date = datetime.date(2026, 1, 31)
         for verb, body in (("PATCH", {"sum": "20.00"}), ("DELETE", None)):
             with self.subTest(verb=verb):
