@@ -361,3 +361,31 @@ class TestWaldurPayments(BillingHttpCommon):
                 self.assertIn("locked", detail)
         self.assertEqual(payment.amount, 10.0)
         self.assertEqual(payment.move_id.state, "posted")
+
+    def test_list_query_count_does_not_grow_with_page_size(self):
+        invoices = [self.create_invoice() for _ in range(6)]
+        for index in range(24):
+            payment = self.env["account.payment"]._billing_create_payment(
+                self.profile,
+                datetime.date(2026, 4, 1),
+                1.0,
+                proof=("p.pdf", PDF) if index % 2 else None,
+            )
+            if index < len(invoices):
+                payment._billing_link_invoice(invoices[index])
+
+        def queries(page_size):
+            params = {"page_size": page_size}
+            self.api("GET", LIST, params=params)  # warm the caches
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            response = self.api("GET", LIST, params=params)
+            count = self.cr.sql_log_count - before
+            body = self.assert_json(response, 200)
+            self.assertEqual(len(body), page_size)
+            self.assertEqual(sum(1 for row in body if "invoice_uuid" in row), 6)
+            return count
+
+        small, large = queries(6), queries(24)
+        self.assertGreater(small, 0)
+        self.assertEqual(small, large)
