@@ -202,6 +202,15 @@ class AccountPayment(models.Model):
             vals["date"] = new_date
         if amount is not None and self.currency_id.compare_amounts(amount, self.amount):
             vals["amount"] = amount
+        invoices = self._billing_linked_invoices()
+        customer = profile.partner_id.commercial_partner_id
+        if invoices and customer != self.partner_id.commercial_partner_id:
+            raise UserError(
+                _(
+                    "A payment linked to an invoice cannot move to another "
+                    "customer's profile; unlink it from the invoice first."
+                )
+            )
         if vals:
             self._billing_check_lock_date(self.company_id, self.journal_id, self.date)
             self._billing_check_lock_date(

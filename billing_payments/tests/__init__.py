@@ -3,3 +3,8 @@ from . import test_views
 from . import test_auth
 from . import test_waldur_payment_profiles
 from . import test_dialect_common
+from . import test_payment_accounting
+from . import test_waldur_invoices
+from . import test_waldur_client
+from . import test_waldur_payments
+from . import test_waldur_client_payments

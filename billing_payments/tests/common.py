@@ -10,6 +10,9 @@ client for the API endpoints served by the test server.
 import datetime
 import uuid
 
+import httpx
+from waldur_api_client import AuthenticatedClient
+
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -261,3 +264,48 @@ class WaldurInvoiceCommon(BillingHttpCommon):
         )
         invoice.action_post()
         return invoice
+
+
+@tagged("post_install", "-at_install")
+class WaldurClientCommon(WaldurInvoiceCommon):
+    """Runs Waldur's official client (``waldur-api-client``) unchanged.
+
+    ``self.sdk`` is an ``AuthenticatedClient`` for the billing user; every
+    request it sends is kept in ``self.sent`` and every answer in
+    ``self.received`` (so that a body the client cannot parse can still be
+    checked raw).
+    """
+
+    def setUp(self):
+        super().setUp()
+        self.sent = []
+        self.received = []
+        self.sdk = self.waldur_client(self.billing_key)
+
+    def waldur_client(self, token):
+        """The official client, configured only through its public options.
+
+        As HttpCase's own ``opener`` does, the request hook writes the test's
+        pending ORM changes to the shared test cursor and clears its cache
+        before each request (so records read after a call are fresh), and
+        the test cookie ties requests to this test.
+        """
+        client = AuthenticatedClient(
+            base_url=self.base_url(),
+            token=token,
+            cookies=dict(self.opener.cookies),
+            timeout=httpx.Timeout(60.0),
+            httpx_args={
+                "event_hooks": {
+                    "request": [self._before_request],
+                    "response": [self.received.append],
+                }
+            },
+        )
+        self.addCleanup(client.get_httpx_client().close)
+        return client
+
+    def _before_request(self, request):
+        self.cr.flush()
+        self.cr.clear()
+        self.sent.append(request)

@@ -201,3 +201,20 @@ class TestPaymentAccounting(BillingCommon):
         self.assert_books(self.invoice, "not_paid", self.total)
         second._billing_delete()
         self.assertFalse(second.exists())
+
+    def test_linked_payment_cannot_move_to_another_customer(self):
+        stranger = self.env["billing.payment.profile"].create(
+            {"name": "Other customer", "partner_id": self.other_customer.id}
+        )
+        payment = self.payments._billing_create_payment(
+            self.profile, datetime.date(2026, 4, 1), 30.0
+        )
+        payment._billing_link_invoice(self.invoice)
+        with self.assertRaisesRegex(UserError, "unlink it from the invoice first"):
+            payment._billing_update(profile=stranger)
+        self.assertEqual(payment.partner_id, self.customer)
+        self.assert_books(self.invoice, "partial", self.total - 30.0)
+        payment._billing_unlink_invoice()
+        payment._billing_update(profile=stranger)
+        self.assertEqual(payment.partner_id, self.other_customer)
+        self.assertEqual(payment.move_id.state, "posted")

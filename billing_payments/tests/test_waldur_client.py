@@ -22,7 +22,6 @@ from decimal import Decimal
 from uuid import UUID
 
 import httpx
-from waldur_api_client import AuthenticatedClient
 from waldur_api_client.api.invoices import (
     invoices_count,
     invoices_growth_retrieve,
@@ -54,7 +53,7 @@ from waldur_api_client.types import UNSET, File
 from odoo import fields
 from odoo.tests import tagged
 
-from .common import WaldurInvoiceCommon
+from .common import WaldurClientCommon
 
 CREATED = InvoiceStateEnum.CREATED
 PAID = InvoiceStateEnum.PAID
@@ -69,35 +68,7 @@ def hyphenated(record):
 
 
 @tagged("post_install", "-at_install")
-class TestWaldurClient(WaldurInvoiceCommon):
-    def setUp(self):
-        super().setUp()
-        self.sent = []  # every httpx.Request the client sends
-        self.sdk = self.waldur_client(self.billing_key)
-
-    def waldur_client(self, token):
-        """The official client, configured only through its public options.
-
-        As HttpCase's own ``opener`` does, the request hook writes the test's
-        pending ORM changes to the shared test cursor and clears its cache
-        before each request (so records read after a call are fresh), and
-        the test cookie ties requests to this test.
-        """
-        client = AuthenticatedClient(
-            base_url=self.base_url(),
-            token=token,
-            cookies=dict(self.opener.cookies),
-            timeout=httpx.Timeout(60.0),
-            httpx_args={"event_hooks": {"request": [self._before_request]}},
-        )
-        self.addCleanup(client.get_httpx_client().close)
-        return client
-
-    def _before_request(self, request):
-        self.cr.flush()
-        self.cr.clear()
-        self.sent.append(request)
-
+class TestWaldurClient(WaldurClientCommon):
     # --- helpers --------------------------------------------------------------
 
     @classmethod
