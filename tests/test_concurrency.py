@@ -2,9 +2,9 @@
 
 Two ``paid`` calls on one invoice, or two ``link_to_invoice`` calls of one
 payment, arrive at the same moment, one per worker. The row locks
-(``_billing_lock`` on invoices and payments) make one wait; PostgreSQL then
-aborts it and Odoo retries it, and the retry sees the committed result (409 or
-400). Exactly one payment or reconciliation must exist afterwards.
+(``billing.uuid.mixin._billing_lock``) make one wait; PostgreSQL then aborts
+it and Odoo retries it, and the retry sees the committed result (409 or 400).
+Exactly one payment or reconciliation must exist afterwards.
 """
 
 import socket
@@ -133,6 +133,17 @@ def race(url, key, count=2, body=None):
     return responses
 
 
+def reconciliations(invoice_uuid):
+    """How many partial reconciliations settle the invoice's receivable."""
+    [[count]] = psql(
+        DATABASE,
+        "SELECT count(*) FROM account_partial_reconcile WHERE debit_move_id IN"
+        " (SELECT line.id FROM account_move_line line JOIN account_move move"
+        f" ON move.id = line.move_id WHERE move.uuid = '{invoice_uuid}')",
+    )
+    return int(count)
+
+
 def test_two_paid_calls_make_one_payment(server):
     base, invoice_uuid, key, _second, _payment = server
     responses = race(f"{base}/api/invoices/{invoice_uuid}/paid/", key)
@@ -151,12 +162,7 @@ def test_two_paid_calls_make_one_payment(server):
         "SELECT count(*) FROM account_move__account_payment"
         f" WHERE invoice_id = {invoice_id}",
     ) == [["1"]]
-    assert psql(
-        DATABASE,
-        "SELECT count(*) FROM account_partial_reconcile"
-        f" WHERE debit_move_id IN (SELECT id FROM account_move_line"
-        f" WHERE move_id = {invoice_id})",
-    ) == [["1"]]
+    assert reconciliations(invoice_uuid) == 1
     assert psql(
         DATABASE,
         f"SELECT count(*) FROM account_payment WHERE id IN (SELECT payment_id"
@@ -176,12 +182,7 @@ def test_two_links_of_one_payment_reconcile_once(server):
     loser = next(r for r in responses if r.status_code == 400)
     assert loser.json() == ["Link to an invoice exists."]
     invoice_id = f"(SELECT id FROM account_move WHERE uuid = '{invoice_uuid}')"
-    assert psql(
-        DATABASE,
-        "SELECT count(*) FROM account_partial_reconcile"
-        f" WHERE debit_move_id IN (SELECT id FROM account_move_line"
-        f" WHERE move_id = {invoice_id})",
-    ) == [["1"]]
+    assert reconciliations(invoice_uuid) == 1
     assert psql(
         DATABASE,
         f"SELECT payment_state FROM account_move WHERE id = {invoice_id}",

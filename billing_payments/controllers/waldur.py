@@ -89,7 +89,7 @@ class WaldurInvoiceController(http.Controller):
         if format == "xlsx":
             filename, content = invoice._billing_stats_xlsx()
             return xlsx_response(filename, content)
-        stats = invoice._billing_offering_stats(invoices.stats_provider())
+        stats = invoice._billing_offering_stats(invoices.provider_filter())
         page = common.SequencePage(stats)
         return common.json_response(
             [invoices.render_stats_row(row) for row in page.rows],
@@ -116,17 +116,13 @@ class WaldurInvoiceController(http.Controller):
         )
 
     @waldur.route(
-        [
-            "/api/invoices/<string:invoice_uuid>/set_backend_id/",
-            "/api/invoices/<string:invoice_uuid>/set_payment_url/",
-            "/api/invoices/<string:invoice_uuid>/set_reference_number/",
-        ]
+        "/api/invoices/<string:invoice_uuid>/"
+        "set_<any(backend_id,payment_url,reference_number):name>/"
     )
-    def invoice_set_field(self, invoice_uuid, **_params):
+    def invoice_set_field(self, invoice_uuid, name, **_params):
         common.method("POST")
         common.check_billing_rights()
         invoice = invoices.find(invoice_uuid)
-        name = request.httprequest.path.rstrip("/").rsplit("/set_", 1)[1]
         values = invoices.parse_set_field(name)
         if values:
             invoice.write(values)

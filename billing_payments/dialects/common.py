@@ -8,12 +8,13 @@ half-done write.
 
 import json
 import math
-from decimal import ROUND_HALF_EVEN, Decimal
 from urllib.parse import parse_qs, urlencode, urlsplit, urlunsplit
 
 from odoo import http
 from odoo.exceptions import AccessDenied
 from odoo.http import request
+
+from ..money import quantize
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -133,17 +134,9 @@ def find_by_uuid(model, value, label):
 # --- values ------------------------------------------------------------------
 
 
-def to_decimal(value):
-    """An exact Decimal of an Odoo amount (floats go through their repr)."""
-    if isinstance(value, Decimal):
-        return value
-    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-
-
 def format_decimal(value, places):
     """``value`` as a string with exactly ``places`` decimals (half-even)."""
-    quantum = Decimal(1).scaleb(-places)
-    return str(to_decimal(value or 0).quantize(quantum, rounding=ROUND_HALF_EVEN))
+    return str(quantize(value, places))
 
 
 def absolute_url(path):

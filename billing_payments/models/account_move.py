@@ -1,15 +1,14 @@
-from decimal import Decimal
 from urllib.parse import urlsplit
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.osv import expression
-from odoo.tools import SQL, config
+from odoo.tools import config
 
 from ..exceptions import BillingConflictError
 from ..export.invoice_stats_xlsx import stats_table_rows, write_invoice_stats_xlsx
+from ..money import quantize
 
 # Invoices that count as billed: everything but cancelled ones.
 BILLED_STATES = ("pending", "created", "paid")
@@ -132,21 +131,6 @@ class AccountMove(models.Model):
                 )
 
     # --- business actions (API, web client and tests call these) ----------
-
-    def _billing_lock(self):
-        """Lock these invoices' rows until the transaction ends.
-
-        A concurrent request paying the same invoice waits here; once this
-        one commits, PostgreSQL aborts the waiter with a serialization failure
-        and Odoo retries it, and the retry sees the invoice paid (409).
-        """
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM account_move WHERE id IN %s FOR UPDATE",
-                tuple(self.ids),
-            )
-        )
-        self.invalidate_recordset()
 
     def _billing_check_created(self):
         if self.billing_state != "created":
@@ -281,27 +265,19 @@ class AccountMove(models.Model):
     def _billing_offering_stats(self, provider=None):
         """This invoice's product lines summed per product, in line order.
 
-        Returns dicts with ``product``, ``provider`` (the product's service
-        provider, else the invoicing company's partner), and ``price``,
+        Returns dicts with ``product``, ``provider`` (see
+        ``product.product._billing_service_provider``), and ``price``,
         ``tax``, ``total`` as Decimals. ``provider`` (a partner) keeps only
         that provider's products. One grouped query.
         """
         self.ensure_one()
-        if provider is not None and not provider:
-            return []  # an unknown provider has no lines
         domain = [
             ("move_id", "=", self.id),
             ("display_type", "=", "product"),
             ("product_id", "!=", False),
         ]
         if provider is not None:
-            by_provider = [("product_id.service_provider_id", "=", provider.id)]
-            if provider == self.company_id.partner_id:
-                # Products without a service provider are the company's own.
-                by_provider = expression.OR(
-                    [by_provider, [("product_id.service_provider_id", "=", False)]]
-                )
-            domain += by_provider
+            domain += self.env["account.move.line"]._billing_provider_domain(provider)
         groups = self.env["account.move.line"]._read_group(
             domain,
             ["product_id"],
@@ -311,12 +287,11 @@ class AccountMove(models.Model):
         places = self.currency_id.decimal_places
         rows = []
         for product, price, total in groups:
-            price, total = money(price, places), money(total, places)
+            price, total = quantize(price, places), quantize(total, places)
             rows.append(
                 {
                     "product": product,
-                    "provider": product.service_provider_id
-                    or self.company_id.partner_id,
+                    "provider": product._billing_service_provider(self.company_id),
                     "price": price,
                     "tax": total - price,
                     "total": total,
@@ -378,9 +353,9 @@ class AccountMove(models.Model):
             for *keys, value in self._read_group(
                 [*billed, *in_periods, *domain], groupby, [f"{amount}:sum"]
             ):
-                sums[tuple(k.id if hasattr(k, "id") else k for k in keys)] = money(
-                    value, places
-                )
+                if by_partner:
+                    keys[0] = keys[0].id
+                sums[tuple(keys)] = quantize(value, places)
             return sums
 
         totals = series([])
@@ -396,8 +371,3 @@ class AccountMove(models.Model):
                 for partner in majors.sorted(lambda p: (p.name or "", p.id))
             ],
         }
-
-
-def money(value, places):
-    """An ORM amount (float) as a Decimal with the currency's decimals."""
-    return Decimal(repr(value or 0.0)).quantize(Decimal(1).scaleb(-places))

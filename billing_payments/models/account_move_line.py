@@ -1,4 +1,5 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.osv import expression
 
 BILLING_UNITS = [
     ("month", "Per month"),
@@ -40,3 +41,24 @@ class AccountMoveLine(models.Model):
     billing_resource_uuid = fields.Char(string="Resource UUID", size=32, index=True)
     billing_project_name = fields.Char(string="Project Name")
     billing_project_uuid = fields.Char(string="Project UUID", size=32, index=True)
+
+    @api.model
+    def _billing_provider_domain(self, provider):
+        """Product lines whose service provider is ``provider`` (a partner).
+
+        Products without a service provider are the invoicing company's own
+        (``product.product._billing_service_provider``). An empty ``provider``
+        (an unknown uuid) matches nothing.
+        """
+        if not provider:
+            return expression.FALSE_DOMAIN
+        return expression.OR(
+            [
+                [("product_id.service_provider_id", "=", provider.id)],
+                [
+                    ("product_id", "!=", False),
+                    ("product_id.service_provider_id", "=", False),
+                    ("company_id.partner_id", "=", provider.id),
+                ],
+            ]
+        )

@@ -2,7 +2,6 @@ import base64
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
 
 from ..exceptions import BillingConflictError
 
@@ -121,18 +120,6 @@ class AccountPayment(models.Model):
                     locks=company._format_lock_dates(violations),
                 )
             )
-
-    def _billing_lock(self):
-        """Lock these payments' rows until the transaction ends (see
-        ``account.move._billing_lock``): racing writes on one payment queue up,
-        and the later ones are retried by Odoo on the committed result."""
-        self.env.cr.execute(
-            SQL(
-                "SELECT id FROM account_payment WHERE id IN %s FOR UPDATE",
-                tuple(self.ids),
-            )
-        )
-        self.invalidate_recordset()
 
     @api.model
     def _billing_create_payment(self, profile, payment_date, amount, proof=None):

@@ -68,3 +68,23 @@ class BillingUuidMixin(models.AbstractModel):
         if not hex_uuid or not self.has_access("read"):
             return self.browse()
         return self.search([("uuid", "=", hex_uuid)], limit=1)
+
+    def _billing_lock(self):
+        """Lock these rows until the transaction ends.
+
+        The billing APIs call this before they change an invoice or a payment.
+        A concurrent request on the same row waits here; once this one commits,
+        PostgreSQL aborts the waiter with a serialization failure, Odoo retries
+        it, and the retry sees the committed result (e.g. the invoice already
+        paid: 409). No double payment or reconciliation can come of a race.
+        """
+        if not self:
+            return
+        self.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id IN %s FOR UPDATE",
+                SQL.identifier(self._table),
+                tuple(self.ids),
+            )
+        )
+        self.invalidate_recordset()

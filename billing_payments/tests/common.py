@@ -171,6 +171,22 @@ class BillingHttpCommon(BillingCommon, HttpCase):
             method, self.base_url() + path, headers=headers, **kwargs
         )
 
+    def list_queries(self, path, params):
+        """(SQL queries of one GET of ``path``, its JSON body).
+
+        A first call warms Odoo's caches (groups, access rules) and the ORM
+        cache is cleared before the measured call, so that two page sizes can
+        be compared: a list endpoint must cost the same whatever the page.
+        """
+        self.api("GET", path, params=params)
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        response = self.api("GET", path, params=params)
+        count = self.cr.sql_log_count - before
+        body = self.assert_json(response, 200)
+        self.assertGreater(count, 0)
+        return count, body
+
     def assert_json(self, response, status, body=None):
         """Assert status and JSON content type, and the body when given."""
         self.assertEqual(response.status_code, status, response.text)

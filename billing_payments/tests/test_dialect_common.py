@@ -5,8 +5,8 @@ from odoo.tests import BaseCase, tagged
 from odoo.addons.billing_payments.dialects.common import (
     _replace_query_param,
     format_decimal,
-    to_decimal,
 )
+from odoo.addons.billing_payments.money import to_decimal
 
 
 @tagged("post_install", "-at_install")

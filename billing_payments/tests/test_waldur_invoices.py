@@ -463,18 +463,12 @@ class TestWaldurInvoiceList(WaldurInvoiceCommon):
 
         def queries(page_size):
             params = {"customer_uuid": customer.uuid, "page_size": page_size}
-            self.api("GET", LIST, params=params)  # warm the caches
-            self.env.invalidate_all()
-            before = self.cr.sql_log_count
-            response = self.api("GET", LIST, params=params)
-            count = self.cr.sql_log_count - before
-            body = self.assert_json(response, 200)
+            count, body = self.list_queries(LIST, params)
             self.assertEqual(len(body), page_size)
             self.assertEqual(sum(len(row["items"]) for row in body), 20 * page_size)
             return count
 
         small, large = queries(10), queries(100)
-        self.assertGreater(small, 0)
         self.assertEqual(small, large)
 
 

@@ -437,3 +437,11 @@ class TestWaldurPaymentProfiles(BillingHttpCommon):
         self.assert_json(response, 405, {"detail": 'Method "POST" not allowed.'})
         response = self.api("GET", self.detail(self.profile) + "enable/")
         self.assert_json(response, 405, {"detail": 'Method "GET" not allowed.'})
+
+    def test_list_query_count_does_not_grow_with_page_size(self):
+        self.make_profiles(20)
+        small, body = self.list_queries(LIST, {"page_size": 5})
+        self.assertEqual(len(body), 5)
+        large, body = self.list_queries(LIST, {"page_size": 21})
+        self.assertEqual(len(body), 21)
+        self.assertEqual(small, large)

@@ -339,6 +339,12 @@ class TestWaldurPayments(BillingHttpCommon):
         self.assertEqual(self.assert_json(response, 200)["uuid"], payment.uuid)
         response = self.api("GET", self.detail(payment), key=self.plain_key)
         self.assert_json(response, 404, NOT_FOUND)
+        # The proof download is visible exactly like the payment.
+        payment._billing_set_proof(("p.pdf", PDF))
+        proof = self.api("GET", self.detail(payment, "proof/"), key=self.readonly_key)
+        self.assertEqual(proof.content, PDF)
+        response = self.api("GET", self.detail(payment, "proof/"), key=self.plain_key)
+        self.assert_json(response, 404, NOT_FOUND)
         self.assert_json(self.api("PATCH", missing, json={}), 404, NOT_FOUND)
         self.assert_json(
             self.api("POST", LIST + "x/"),
@@ -375,17 +381,10 @@ class TestWaldurPayments(BillingHttpCommon):
                 payment._billing_link_invoice(invoices[index])
 
         def queries(page_size):
-            params = {"page_size": page_size}
-            self.api("GET", LIST, params=params)  # warm the caches
-            self.env.invalidate_all()
-            before = self.cr.sql_log_count
-            response = self.api("GET", LIST, params=params)
-            count = self.cr.sql_log_count - before
-            body = self.assert_json(response, 200)
+            count, body = self.list_queries(LIST, {"page_size": page_size})
             self.assertEqual(len(body), page_size)
             self.assertEqual(sum(1 for row in body if "invoice_uuid" in row), 6)
             return count
 
         small, large = queries(6), queries(24)
-        self.assertGreater(small, 0)
         self.assertEqual(small, large)

@@ -145,6 +145,45 @@ def query_link_uuid(name, prefix):
     return (match and normalize_uuid(match.group(1))) or ""
 
 
+def related_filters(name, prefix, field):
+    """Domain terms for a related resource filtered by link and by uuid.
+
+    Waldur pairs them: ``?customer=<customer URL>`` and ``?customer_uuid=``
+    (``name`` = "customer", ``prefix`` = "customers"); both match the uuid of
+    the record in ``field`` (e.g. ``commercial_partner_id``).
+    """
+    terms = []
+    linked = query_link_uuid(name, prefix)
+    if linked is not None:
+        terms.append((f"{field}.uuid", "=", linked))
+    hex_uuid = query_uuid(f"{name}_uuid")
+    if hex_uuid:
+        terms.append((f"{field}.uuid", "=", hex_uuid))
+    return terms
+
+
+def query_int(name):
+    """An integer filter value, or None when absent; 400 when not a number."""
+    value = common.request.httprequest.args.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError as error:
+        raise validation_error({name: ["Enter a number."]}) from error
+
+
+def query_date(name):
+    """A YYYY-MM-DD filter value, or None when absent; 400 when invalid."""
+    value = common.request.httprequest.args.get(name)
+    if value is None or value == "":
+        return None
+    try:
+        return parse_iso_date(value)
+    except ValueError as error:
+        raise validation_error({name: ["Enter a valid date."]}) from error
+
+
 def ordering(allowed, default):
     """An ORM order from DRF's ``o`` (comma-separated; last repeated key wins).
 

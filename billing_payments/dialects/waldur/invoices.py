@@ -11,10 +11,10 @@ from collections import defaultdict
 from decimal import Decimal
 
 from odoo.http import request
-from odoo.osv import expression
 
 from ...models.account_move import is_http_url
 from ...models.billing_uuid_mixin import normalize_uuid
+from ...money import to_decimal
 from .. import common
 from . import (
     CharField,
@@ -22,11 +22,12 @@ from . import (
     detail_url,
     ordering,
     parse_body,
-    parse_iso_date,
     query_choices,
-    query_link_uuid,
+    query_date,
+    query_int,
     query_uuid,
     read_proof,
+    related_filters,
     validation_error,
 )
 
@@ -77,6 +78,7 @@ ITEM_ORDERING = {
 }
 LINE_FIELDS = [
     "move_id",
+    "company_id",
     "uuid",
     "name",
     "sequence",
@@ -113,20 +115,16 @@ def base_domain():
 
 def find(invoice_uuid):
     """The customer invoice with this uuid visible to the user, else 404."""
-    invoice = invoices()._billing_search_uuid(invoice_uuid)
-    if not invoice or invoice.move_type != "out_invoice":
+    invoice = common.find_by_uuid(invoices(), invoice_uuid, LABEL)
+    if invoice.move_type != "out_invoice":
         raise common.NotFound(LABEL)
     return invoice
 
 
 def find_line(line_uuid):
     """A product line of a visible customer invoice, else 404."""
-    line = lines()._billing_search_uuid(line_uuid)
-    if (
-        not line
-        or line.display_type != "product"
-        or line.move_id.move_type != "out_invoice"
-    ):
+    line = common.find_by_uuid(lines(), line_uuid, ITEM_LABEL)
+    if line.display_type != "product" or line.move_id.move_type != "out_invoice":
         raise common.NotFound(ITEM_LABEL)
     return line
 
@@ -134,45 +132,20 @@ def find_line(line_uuid):
 # --- list filters ------------------------------------------------------------
 
 
-def _query_int(name):
-    value = request.httprequest.args.get(name)
-    if value is None or value == "":
-        return None
-    try:
-        return int(value)
-    except ValueError as error:
-        raise validation_error({name: ["Enter a number."]}) from error
-
-
-def _query_date(name):
-    value = request.httprequest.args.get(name)
-    if value is None or value == "":
-        return None
-    try:
-        return parse_iso_date(value)
-    except ValueError as error:
-        raise validation_error({name: ["Enter a valid date."]}) from error
-
-
 def search_domain():
     """The list filters as an ORM domain on stored, indexed fields."""
     domain = base_domain()
-    customer = query_link_uuid("customer", "customers")
-    if customer is not None:
-        domain.append(("commercial_partner_id.uuid", "=", customer))
-    customer_uuid = query_uuid("customer_uuid")
-    if customer_uuid:
-        domain.append(("commercial_partner_id.uuid", "=", customer_uuid))
+    domain += related_filters("customer", "customers", "commercial_partner_id")
     states = query_choices("state", STATES)
     if states:
         domain.append(("billing_state", "in", states))
     for name, field in (("year", "billing_year"), ("month", "billing_month")):
-        value = _query_int(name)
+        value = query_int(name)
         if value is not None:
             domain.append((field, "=", value))
     # Waldur's "created" is the first day of the invoice's month.
     for name, operator in (("created", "="), ("start_date", ">"), ("end_date", "<")):
-        value = _query_date(name)
+        value = query_date(name)
         if value is not None:
             domain.append(("billing_period_start", operator, value))
     return domain
@@ -280,8 +253,7 @@ def _measured_unit(line, unit, quantity):
 
 
 def _provider(line):
-    """The service provider of a line's product, else the invoicing company."""
-    return line.product_id.service_provider_id or line.move_id.company_id.partner_id
+    return line.product_id._billing_service_provider(line.company_id)
 
 
 def item_details(line):
@@ -314,12 +286,12 @@ def item_details(line):
 
 def render_item(line):
     """One product line as a Waldur invoice item (the server's key order)."""
-    price = common.to_decimal(line.price_subtotal)
-    total = common.to_decimal(line.price_total)
-    quantity = common.to_decimal(line.quantity)
-    unit_price = common.to_decimal(line.price_unit)
+    price = to_decimal(line.price_subtotal)
+    total = to_decimal(line.price_total)
+    quantity = to_decimal(line.quantity)
+    unit_price = to_decimal(line.price_unit)
     if line.discount:
-        unit_price = unit_price * (100 - common.to_decimal(line.discount)) / 100
+        unit_price = unit_price * (100 - to_decimal(line.discount)) / 100
     unit = line.billing_unit or "quantity"
     default_start, default_end = _period_bounds(line.move_id)
     details = item_details(line)
@@ -383,13 +355,19 @@ def render_invoices(moves, field_names=FIELD_NAMES):
     if {"items", "compensations", "incurred_costs"} & set(field_names):
         for line in product_lines(moves):
             by_move[line.move_id.id].append(line)
-    return [_render_invoice(move, field_names, by_move[move.id]) for move in moves]
+    # The same few companies issue every invoice of a page: render each once.
+    issuers = {}
+    if "issuer_details" in field_names:
+        issuers = {company: issuer_details(company) for company in moves.company_id}
+    return [
+        _render_invoice(move, field_names, by_move[move.id], issuers) for move in moves
+    ]
 
 
-def _render_invoice(move, field_names, move_lines):
+def _render_invoice(move, field_names, move_lines, issuers):
     values = {}
     for name in field_names:
-        value = _invoice_value(move, name, move_lines)
+        value = _invoice_value(move, name, move_lines, issuers)
         if value is _OMIT:
             continue
         values[name] = value
@@ -399,7 +377,7 @@ def _render_invoice(move, field_names, move_lines):
 _OMIT = object()
 
 
-def _invoice_value(move, name, move_lines):  # noqa: C901 - one case per field
+def _invoice_value(move, name, move_lines, issuers):  # noqa: C901 - one case per field
     if name == "url":
         return detail_url("invoices", move)
     if name == "uuid":
@@ -417,7 +395,7 @@ def _invoice_value(move, name, move_lines):  # noqa: C901 - one case per field
     if name == "month":
         return move.billing_month
     if name == "issuer_details":
-        return issuer_details(move.company_id)
+        return issuers[move.company_id]
     if name in ("invoice_date", "due_date"):
         # Waldur sends null, which its own client cannot parse: leave it out.
         value = move.invoice_date if name == "invoice_date" else move.invoice_date_due
@@ -429,7 +407,7 @@ def _invoice_value(move, name, move_lines):  # noqa: C901 - one case per field
     if name in ("backend_id", "payment_url", "reference_number"):
         return move[name] or ""
     if name in ("compensations", "incurred_costs"):
-        amounts = [common.to_decimal(line.price_subtotal) for line in move_lines]
+        amounts = [to_decimal(line.price_subtotal) for line in move_lines]
         if name == "compensations":
             return float(sum((a for a in amounts if a < 0), Decimal(0)))
         return float(sum((a for a in amounts if a >= 0), Decimal(0)))
@@ -456,19 +434,9 @@ def items_domain():
     offering_uuid = query_uuid("offering_uuid")
     if offering_uuid:
         domain.append(("product_id.uuid", "=", offering_uuid))
-    provider_uuid = query_uuid("provider_uuid")
-    if provider_uuid:
-        # Products without a provider are the invoicing company's own.
-        domain += expression.OR(
-            [
-                [("product_id.service_provider_id.uuid", "=", provider_uuid)],
-                [
-                    ("product_id", "!=", False),
-                    ("product_id.service_provider_id", "=", False),
-                    ("company_id.partner_id.uuid", "=", provider_uuid),
-                ],
-            ]
-        )
+    provider = provider_filter()
+    if provider is not None:
+        domain += lines()._billing_provider_domain(provider)
     if args.get("conceal_compensation_items") == "true":
         domain.append(("price_subtotal", ">=", 0))
     return domain
@@ -506,7 +474,7 @@ def render_items(invoice):
 # --- stats -------------------------------------------------------------------
 
 
-def stats_provider():
+def provider_filter():
     """The ``provider_uuid`` filter as a partner (empty when unknown), or None."""
     provider_uuid = query_uuid("provider_uuid")
     if not provider_uuid:
@@ -606,10 +574,9 @@ def parse_set_field(name):
 
 
 def find_customer(customer_uuid):
-    partner = request.env["res.partner"]._billing_search_uuid(customer_uuid)
-    if not partner:
-        raise common.NotFound(CUSTOMER_LABEL)
-    return partner
+    return common.find_by_uuid(
+        request.env["res.partner"], customer_uuid, CUSTOMER_LABEL
+    )
 
 
 def render_customer(partner):

@@ -15,8 +15,7 @@ from . import (
     parse_body,
     query_boolean,
     query_choices,
-    query_link_uuid,
-    query_uuid,
+    related_filters,
 )
 
 LABEL = "PaymentProfile"
@@ -46,13 +45,7 @@ def render(profile):
 
 def search_domain():
     """The list filters as an ORM domain."""
-    domain = []
-    organization = query_link_uuid("organization", "customers")
-    if organization is not None:
-        domain.append(("partner_id.uuid", "=", organization))
-    organization_uuid = query_uuid("organization_uuid")
-    if organization_uuid:
-        domain.append(("partner_id.uuid", "=", organization_uuid))
+    domain = related_filters("organization", "customers", "partner_id")
     payment_types = query_choices("payment_type", PAYMENT_TYPE_LABELS)
     if payment_types:
         domain.append(("payment_type", "in", payment_types))

@@ -16,10 +16,9 @@ from . import (
     HyperlinkField,
     detail_url,
     parse_body,
-    parse_iso_date,
-    query_link_uuid,
-    query_uuid,
+    query_date,
     read_proof,
+    related_filters,
     validation_error,
 )
 
@@ -37,8 +36,8 @@ def base_domain():
 
 
 def find(payment_uuid):
-    payment = payments()._billing_search_uuid(payment_uuid)
-    if not payment or not payment.filtered_domain(base_domain()):
+    payment = common.find_by_uuid(payments(), payment_uuid, LABEL)
+    if not payment.filtered_domain(base_domain()):
         raise common.NotFound(LABEL)
     return payment
 
@@ -74,20 +73,10 @@ def render(payment):
 
 def search_domain():
     domain = base_domain()
-    profile = query_link_uuid("profile", "payment-profiles")
-    if profile is not None:
-        domain.append(("payment_profile_id.uuid", "=", profile))
-    profile_uuid = query_uuid("profile_uuid")
-    if profile_uuid:
-        domain.append(("payment_profile_id.uuid", "=", profile_uuid))
-    value = request.httprequest.args.get("date_of_payment")
-    if value:
-        try:
-            domain.append(("date", "=", parse_iso_date(value)))
-        except ValueError as error:
-            raise validation_error(
-                {"date_of_payment": ["Enter a valid date."]}
-            ) from error
+    domain += related_filters("profile", "payment-profiles", "payment_profile_id")
+    date_of_payment = query_date("date_of_payment")
+    if date_of_payment:
+        domain.append(("date", "=", date_of_payment))
     return domain
 
 

@@ -1,0 +1,19 @@
+"""Amounts as Decimals: the ORM stores monetary values as floats, the APIs
+render them as exact decimal strings or numbers. Convert through ``repr`` so
+that 0.1 stays 0.1 and never becomes 0.1000000000000000055511151231257827."""
+
+from decimal import ROUND_HALF_EVEN, Decimal
+
+
+def to_decimal(value):
+    """An exact Decimal of an Odoo amount (floats go through their repr)."""
+    if isinstance(value, Decimal):
+        return value
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+
+
+def quantize(value, places):
+    """``value`` (None counts as 0) with exactly ``places`` decimals, half-even."""
+    return to_decimal(value or 0).quantize(
+        Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN
+    )
