@@ -1,7 +1,7 @@
 {
     "name": "Billing Payments",
     "summary": "Waldur and Space Invoices billing APIs on Odoo invoices and payments",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/billing-payments/billing_payments",
     "author": "billing_payments contributors",
@@ -10,12 +10,13 @@
     "depends": ["account"],
     "external_dependencies": {"python": ["xlsxwriter"]},
     "data": [
-        "security/billing_payment_profile_security.xml",
+        "security/billing_payments_security.xml",
         "security/ir.model.access.csv",
         "data/ir_config_parameter_data.xml",
         "views/account_move_views.xml",
         "views/account_payment_views.xml",
         "views/billing_payment_profile_views.xml",
+        "views/billing_payment_channel_views.xml",
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
     ],

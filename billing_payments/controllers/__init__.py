@@ -1,2 +1,3 @@
+from . import spaceinvoices
 from . import waldur
 from . import web

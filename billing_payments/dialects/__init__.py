@@ -7,8 +7,10 @@ failed request must use (routes name it in their ``billing_dialect`` key).
 """
 
 from . import common
+from . import spaceinvoices
 from . import waldur
 
 DIALECTS = {
+    "spaceinvoices": spaceinvoices,
     "waldur": waldur,
 }

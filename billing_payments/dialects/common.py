@@ -94,10 +94,10 @@ def api_route(dialect, paths, **kwargs):
     apply (the API key authenticates every call), and safe verbs run on a
     read-only cursor.
     """
+    kwargs.setdefault("auth", "billing_api_key")
     return http.route(
         paths,
         type="http",
-        auth="billing_api_key",
         csrf=False,
         save_session=False,
         methods=ALL_METHODS,

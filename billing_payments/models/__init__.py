@@ -3,6 +3,7 @@ from . import account_move
 from . import account_move_send
 from . import account_move_line
 from . import account_payment
+from . import billing_payment_channel
 from . import billing_payment_profile
 from . import ir_http
 from . import product_product

@@ -136,6 +136,18 @@ class AccountMove(models.Model):
         if self.billing_state != "created":
             raise BillingConflictError(_("Valid states for operation: Created."))
 
+    def _billing_check_payable(self):
+        """Payments can be added to posted customer invoices only."""
+        for invoice in self:
+            if invoice.move_type != "out_invoice" or invoice.state != "posted":
+                raise UserError(
+                    _(
+                        "Payments can only be added to a posted customer "
+                        "invoice; %(invoice)s is not one.",
+                        invoice=invoice.display_name,
+                    )
+                )
+
     def _billing_register_payment(self, payment_date=None, proof=None):
         """Pay the whole residual of this posted invoice; return the payment.
 

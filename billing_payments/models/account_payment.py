@@ -4,6 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..exceptions import BillingConflictError
+from .billing_payment_channel import PAYMENT_CHANNELS
 
 PROOF_MAX_SIZE_PARAM = "billing_payments.proof_max_size"
 PROOF_DEFAULT_MAX_SIZE = 10 * 1024 * 1024
@@ -47,6 +48,30 @@ class AccountPayment(models.Model):
         tracking=True,
         help="The customer's billing arrangement this payment belongs to.",
     )
+
+    payment_channel = fields.Selection(
+        PAYMENT_CHANNELS,
+        compute="_compute_payment_channel",
+        store=True,
+        readonly=False,
+        precompute=True,
+        tracking=True,
+        help="How the money came in (bank transfer, card, cash…); set by the "
+        "billing APIs, else cash for cash journals and bank for the others.",
+    )
+    billing_deleted_at = fields.Datetime(
+        string="Cancelled On",
+        readonly=True,
+        copy=False,
+        help="When the payment was last cancelled (the APIs' deletion time).",
+    )
+
+    @api.depends("journal_id")
+    def _compute_payment_channel(self):
+        for payment in self:
+            payment.payment_channel = (
+                "cash" if payment.journal_id.type == "cash" else "bank"
+            )
 
     @api.depends("proof")
     def _compute_proof_mimetype(self):
@@ -147,6 +172,92 @@ class AccountPayment(models.Model):
             payment.action_post()
         return payment
 
+    @api.model
+    def _billing_pay_invoice(self, invoice, channel, payment_date, amount, memo=None):
+        """A posted payment of ``amount`` (invoice currency), reconciled with it.
+
+        ``channel`` (bank, cash, card…) picks the journal and payment method
+        (see ``billing.payment.channel``). Paying more than is due is
+        allowed: the excess stays open as the customer's outstanding credit.
+        The payment joins the customer's active payment profile, if any.
+        """
+        invoice._billing_lock()
+        invoice._billing_check_payable()
+        company = invoice.company_id
+        journal, method_line = self.env["billing.payment.channel"]._billing_journal(
+            company, channel
+        )
+        self._billing_check_lock_date(company, journal, payment_date)
+        customer = invoice.commercial_partner_id
+        profile = self.env["billing.payment.profile"]._billing_active_profile(
+            customer, company
+        )
+        payment = self.with_company(company).create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": customer.id,
+                "journal_id": journal.id,
+                "payment_method_line_id": method_line.id,
+                "payment_channel": channel,
+                "payment_profile_id": profile.id,
+                "currency_id": invoice.currency_id.id,
+                "date": payment_date,
+                "amount": amount,
+                "memo": memo or False,
+            }
+        )
+        payment.action_post()
+        payment._billing_reconcile(invoice)
+        return payment
+
+    def _billing_write_journal(self, journal, vals):
+        """Write ``vals``, which move the payment to ``journal``.
+
+        Odoo sets a payment's outstanding account once, at creation (from
+        the method line, else the chart's default); on a journal change it
+        would recompute it from the method line alone, which may have none,
+        and fail to rewrite the entry. It is set here as creation sets it,
+        and kept from being recomputed during the write.
+        """
+        method_line = (
+            self.env["account.payment.method.line"].browse(
+                vals.get("payment_method_line_id")
+            )
+            or journal.inbound_payment_method_line_ids[:1]
+        )
+        outstanding = method_line.payment_account_id or self._get_outstanding_account(
+            self.payment_type
+        )
+        outstanding_field = self._fields["outstanding_account_id"]
+        with self.env.protecting([outstanding_field], self):
+            self.outstanding_account_id = outstanding
+            self.write({**vals, "payment_method_line_id": method_line.id})
+
+    def _billing_cancel(self):
+        """Soft delete: unreconcile from the invoices, then cancel.
+
+        The payment keeps its link to the invoices, so that it can still be
+        listed as a deleted payment of its invoice.
+        """
+        self._billing_lock()
+        for payment in self:
+            self._billing_check_lock_date(
+                payment.company_id, payment.journal_id, payment.date
+            )
+            payment._billing_unreconcile(payment._billing_linked_invoices())
+        self.action_cancel()
+        return True
+
+    def action_cancel(self):
+        result = super().action_cancel()
+        self.billing_deleted_at = fields.Datetime.now()
+        return result
+
+    def action_draft(self):
+        self.filtered("billing_deleted_at").billing_deleted_at = False
+        return super().action_draft()
+
     def _billing_set_proof(self, proof):
         """Store ``proof``, a (file name, bytes) pair, and show it in the chatter.
 
@@ -166,54 +277,86 @@ class AccountPayment(models.Model):
         """The customer invoices this payment is linked to."""
         return self.invoice_ids.filtered(lambda move: move.move_type == "out_invoice")
 
-    def _billing_update(self, profile=None, payment_date=None, amount=None, proof=None):
-        """Change what the API lets change, as an accountant would.
+    def _billing_update(
+        self,
+        profile=None,
+        payment_date=None,
+        amount=None,
+        proof=None,
+        channel=None,
+        memo=None,
+    ):
+        """Change what the APIs let change, as an accountant would.
 
-        When the amount, date or profile of a posted payment changes, the
-        payment is unreconciled, reset to draft, changed, posted again and
-        reconciled again with the same invoices, all in this transaction.
-        ``None`` leaves a value as it is.
+        When the ledger side of a posted payment changes (amount, date, memo,
+        journal through its profile or channel), the payment is unreconciled,
+        reset to draft, changed, posted again and reconciled again with the
+        same invoices, all in this transaction. ``None`` leaves a value as it
+        is.
         """
         self.ensure_one()
         self._billing_lock()
-        profile = profile or self.payment_profile_id
-        new_date = payment_date or self.date
         vals = {}
-        if profile != self.payment_profile_id:
+        if profile and profile != self.payment_profile_id:
+            if (
+                self._billing_linked_invoices()
+                and profile.partner_id.commercial_partner_id
+                != self.partner_id.commercial_partner_id
+            ):
+                raise UserError(
+                    _(
+                        "A payment linked to an invoice cannot move to another "
+                        "customer's profile; unlink it from the invoice first."
+                    )
+                )
             vals.update(
                 payment_profile_id=profile.id,
                 partner_id=profile.partner_id.commercial_partner_id.id,
                 journal_id=profile.journal_id.id,
             )
-        if new_date != self.date:
-            vals["date"] = new_date
+        if channel and channel != self.payment_channel:
+            journal, method_line = self.env["billing.payment.channel"]._billing_journal(
+                self.company_id, channel
+            )
+            vals["payment_channel"] = channel
+            if journal != self.journal_id:
+                vals["journal_id"] = journal.id
+            if method_line != self.payment_method_line_id:
+                vals["payment_method_line_id"] = method_line.id
+        if payment_date and payment_date != self.date:
+            vals["date"] = payment_date
         if amount is not None and self.currency_id.compare_amounts(amount, self.amount):
             vals["amount"] = amount
-        invoices = self._billing_linked_invoices()
-        customer = profile.partner_id.commercial_partner_id
-        if invoices and customer != self.partner_id.commercial_partner_id:
-            raise UserError(
-                _(
-                    "A payment linked to an invoice cannot move to another "
-                    "customer's profile; unlink it from the invoice first."
-                )
-            )
-        if vals:
-            self._billing_check_lock_date(self.company_id, self.journal_id, self.date)
-            self._billing_check_lock_date(
-                profile.company_id, profile.journal_id, new_date
-            )
-            invoices = self._billing_linked_invoices()
-            if self.state != "draft":
-                self._billing_unreconcile(invoices)
-                self.action_draft()
-            self.write(vals)
-            if self.currency_id.compare_amounts(self.amount, 0) > 0:
-                self.action_post()
-                self._billing_reconcile(invoices)
+        if memo is not None and (memo or False) != (self.memo or False):
+            vals["memo"] = memo
+        if set(vals) - {"payment_channel"}:
+            self._billing_repost(vals)
+        elif vals:
+            self.write(vals)  # the channel alone is no accounting change
         if proof:
             self._billing_set_proof(proof)
         return self
+
+    def _billing_repost(self, vals):
+        """Write ``vals`` between an unreconcile/draft and a post/reconcile."""
+        new_journal = self.env["account.journal"].browse(
+            vals.get("journal_id", self.journal_id.id)
+        )
+        self._billing_check_lock_date(self.company_id, self.journal_id, self.date)
+        self._billing_check_lock_date(
+            new_journal.company_id, new_journal, vals.get("date", self.date)
+        )
+        invoices = self._billing_linked_invoices()
+        if self.state != "draft":
+            self._billing_unreconcile(invoices)
+            self.action_draft()
+        if "journal_id" in vals:
+            self._billing_write_journal(new_journal, vals)
+        else:
+            self.write(vals)
+        if self.currency_id.compare_amounts(self.amount, 0) > 0:
+            self.action_post()
+            self._billing_reconcile(invoices)
 
     def _billing_delete(self):
         """Unreconcile the payment, then delete it with its journal entry.

@@ -7,27 +7,6 @@ from odoo.http import request
 from ..dialects import DIALECTS
 from ..dialects.common import AuthenticationFailed
 
-_AUTH_SCHEMES = ("token", "bearer")
-
-
-def api_key_from_headers(headers):
-    """The API key of an ``Authorization: Token|Bearer <key>`` header.
-
-    Returns None when the header is absent or uses another scheme, and raises
-    AuthenticationFailed when the scheme is ours but the key is malformed.
-    """
-    parts = headers.get("Authorization", "").split()
-    if not parts or parts[0].lower() not in _AUTH_SCHEMES:
-        return None
-    if len(parts) == 1:
-        raise AuthenticationFailed("Invalid token. No credentials provided.")
-    if len(parts) > 2:
-        raise AuthenticationFailed(
-            "Invalid token. Token string should not contain spaces."
-        )
-    return parts[1]
-
-
 _KEY_RE = re.compile(r"^[\x21-\x7e]{1,256}$")
 
 
@@ -45,10 +24,13 @@ class IrHttp(models.AbstractModel):
     def _auth_method_billing_api_key(cls):
         """Authenticate with an Odoo API key (``res.users.apikeys``, rpc scope).
 
+        Each dialect says where its clients put the key (``api_key``).
+
         The request then runs as the key's owner, so access rights and record
         rules decide what the API shows and allows.
         """
-        key = api_key_from_headers(request.httprequest.headers)
+        dialect = DIALECTS[request.billing_dialect]
+        key = dialect.api_key(request.httprequest)
         if key is None:
             raise AuthenticationFailed("Authentication credentials were not provided.")
         uid = _KEY_RE.match(key) and request.env[

@@ -8,3 +8,6 @@ from . import test_waldur_invoices
 from . import test_waldur_client
 from . import test_waldur_payments
 from . import test_waldur_client_payments
+from . import test_spaceinvoices_payments
+from . import test_spaceinvoices_filters
+from . import test_spaceinvoices_fuzz

@@ -325,3 +325,53 @@ class WaldurClientCommon(WaldurInvoiceCommon):
         self.cr.flush()
         self.cr.clear()
         self.sent.append(request)
+
+
+@tagged("post_install", "-at_install")
+class SpaceInvoicesCommon(BillingHttpCommon):
+    """Customer invoices and their payments, for the Space Invoices API."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer.email = "billing@acme.test"
+        cls.offering.taxes_id = False  # round totals: 1,000 due on the invoice
+        cls.invoice = cls.create_invoice(lines=[(cls.offering, 1, 1000.0)])
+
+    def si(self, method, path, key=None, auth=None, **kwargs):
+        """``method /v1/path`` with the raw key in ``Authorization`` (LoopBack).
+
+        ``auth`` replaces the whole header value; ``key=False`` sends none.
+        """
+        headers = dict(kwargs.pop("headers", {}))
+        if key is not False:
+            headers["Authorization"] = auth or key or self.billing_key
+        kwargs.setdefault("timeout", 60)
+        kwargs.setdefault("allow_redirects", False)
+        return self.opener.request(
+            method, self.base_url() + "/v1" + path, headers=headers, **kwargs
+        )
+
+    def assert_error(self, response, status, name="Error", message=None):
+        """A LoopBack error body; returns its ``error`` object."""
+        body = self.assert_json(response, status)
+        self.assertEqual(set(body), {"error"}, body)
+        error = body["error"]
+        self.assertEqual(error["statusCode"], status)
+        self.assertEqual(error["name"], name)
+        if message is not None:
+            self.assertEqual(error["message"], message)
+        return error
+
+    def pay(self, invoice=None, amount=100.0, channel="bank", date=None, memo=None):
+        """A payment added as the API adds it (the model method)."""
+        return self.env["account.payment"]._billing_pay_invoice(
+            invoice or self.invoice,
+            channel,
+            date or fields.Date.today(),
+            amount,
+            memo,
+        )
+
+    def document_path(self, invoice=None, suffix=""):
+        return f"/documents/{(invoice or self.invoice).uuid}/payments{suffix}"

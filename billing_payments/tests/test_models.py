@@ -302,3 +302,43 @@ class TestPaymentProfile(BillingCommon):
         unused = self._profile(is_active=False)
         unused.unlink()
         self.assertFalse(unused.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentChannel(BillingCommon):
+    def test_channel_defaults_from_the_journal(self):
+        cash = self.create_payment(10.0, journal_id=self.cash_journal.id)
+        bank = self.create_payment(10.0)
+        self.assertEqual((cash.payment_channel, bank.payment_channel), ("cash", "bank"))
+        card = self.create_payment(10.0, payment_channel="card")
+        self.assertEqual(card.payment_channel, "card")  # an explicit value stays
+
+    def test_journal_per_channel(self):
+        channels = self.env["billing.payment.channel"]
+        journal, method = channels._billing_journal(self.company, "cash")
+        self.assertEqual(journal.type, "cash")
+        self.assertEqual(method, journal.inbound_payment_method_line_ids[:1])
+        for code in ("bank", "paypal", "crypto", "other"):
+            self.assertEqual(
+                channels._billing_journal(self.company, code)[0].type, "bank"
+            )
+        channels.create({"code": "paypal", "journal_id": self.cash_journal.id})
+        journal, _method = channels._billing_journal(self.company, "paypal")
+        self.assertEqual(journal, self.cash_journal)
+        with self.assertRaises(IntegrityError), mute_logger("odoo.sql_db"):
+            channels.create({"code": "paypal", "journal_id": self.bank_journal.id})
+            self.env.flush_all()
+
+    def test_cancel_time_is_kept_until_reset_to_draft(self):
+        payment = self.create_payment(10.0)
+        payment.action_post()
+        payment.action_cancel()
+        self.assertTrue(payment.billing_deleted_at)
+        payment.action_draft()
+        self.assertFalse(payment.billing_deleted_at)
+
+    def test_billing_user_reads_but_cannot_configure_channels(self):
+        channels = self.env["billing.payment.channel"].with_user(self.billing_user)
+        self.assertTrue(channels._billing_journal(self.company, "card")[0])
+        with self.assertRaises(AccessError):
+            channels.create({"code": "card", "journal_id": self.bank_journal.id})

@@ -31,6 +31,27 @@ def route(paths, **kwargs):
     return common.api_route(DIALECT, paths, **kwargs)
 
 
+_AUTH_SCHEMES = ("token", "bearer")
+
+
+def api_key(httprequest):
+    """The API key of an ``Authorization: Token|Bearer <key>`` header.
+
+    Returns None when the header is absent or uses another scheme, and raises
+    AuthenticationFailed when the scheme is ours but the key is malformed.
+    """
+    parts = httprequest.headers.get("Authorization", "").split()
+    if not parts or parts[0].lower() not in _AUTH_SCHEMES:
+        return None
+    if len(parts) == 1:
+        raise common.AuthenticationFailed("Invalid token. No credentials provided.")
+    if len(parts) > 2:
+        raise common.AuthenticationFailed(
+            "Invalid token. Token string should not contain spaces."
+        )
+    return parts[1]
+
+
 # --- errors -------------------------------------------------------------------
 
 

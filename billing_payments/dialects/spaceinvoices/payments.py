@@ -1,0 +1,372 @@
+"""Space Invoices' payment resource on Odoo's customer payments.
+
+A Space Invoices payment is an inbound customer ``account.payment`` linked to
+a customer invoice (its "document"); an organization is a company. Deleted
+payments are cancelled ones: hidden unless the filter asks for them.
+"""
+
+from decimal import Decimal, InvalidOperation
+
+from odoo.http import request
+from odoo.osv import expression
+
+from ...models.billing_payment_channel import PAYMENT_CHANNELS
+from ...models.billing_uuid_mixin import normalize_uuid
+from ...money import quantize
+from .. import common
+from . import (
+    bad_request,
+    day_timestamp,
+    json_number,
+    not_found,
+    timestamp,
+    unauthorized,
+    validation_failed,
+)
+from .filters import FilterError, Property, Schema, decode_param, parse_instant
+
+MODEL_NAME = "Payment"
+CHANNEL_CODES = [code for code, _label in PAYMENT_CHANNELS]
+# Keys of a rendered payment, in order; `fields` may pick among them.
+PAYMENT_KEYS = (
+    "id",
+    "documentId",
+    "organizationId",
+    "type",
+    "date",
+    "amount",
+    "description",
+    "createdAt",
+    "updatedAt",
+    "deletedAt",
+    "_isDeleted",
+)
+SCHEMA = Schema(
+    properties={
+        "id": Property("uuid", "id", order="id"),  # creation order, as ObjectIds
+        "documentId": Property(
+            "uuid",
+            "id",
+            relation="invoice_ids",
+            relation_domain=(("move_type", "=", "out_invoice"),),
+            orderable=False,
+        ),
+        "organizationId": Property("company_id.uuid", "id", orderable=False),
+        "type": Property("payment_channel", "string"),
+        "date": Property("date", "date"),
+        "amount": Property("amount", "number"),
+        "description": Property("memo", "string"),
+        "createdAt": Property("create_date", "datetime"),
+        "updatedAt": Property("write_date", "datetime"),
+        "deletedAt": Property("billing_deleted_at", "datetime"),
+    },
+    keys=PAYMENT_KEYS,
+    relations=("document", "organization"),
+    default_order="id asc",
+)
+# Read-only keys a client may send back unchanged (e.g. PUT of a GET result).
+READ_ONLY_KEYS = {
+    "id",
+    "organizationId",
+    "createdAt",
+    "updatedAt",
+    "deletedAt",
+    "_isDeleted",
+    "deletedId",
+}
+
+
+def payments():
+    return request.env["account.payment"]
+
+
+def check_read_rights():
+    """Users who may not read payments get LoopBack's 401, not an empty list."""
+    if not payments().has_access("read"):
+        raise unauthorized()
+
+
+def base_domain(deleted=False):
+    """Inbound customer payments linked to a customer invoice."""
+    domain = [
+        ("partner_type", "=", "customer"),
+        ("payment_type", "=", "inbound"),
+        ("invoice_ids", "any", [("move_type", "=", "out_invoice")]),
+    ]
+    if not deleted:
+        domain.append(("state", "!=", "canceled"))
+    return domain
+
+
+# --- lookups ---------------------------------------------------------------------
+
+
+def find_document(document_id):
+    invoice = request.env["account.move"]._billing_search_uuid(document_id)
+    if not invoice or invoice.move_type != "out_invoice":
+        raise not_found("Document", document_id)
+    return invoice
+
+
+def find_organization(organization_id):
+    company = request.env["res.company"]._billing_search_uuid(organization_id)
+    if not company:  # unknown, or a company the user does not belong to
+        raise not_found("Organization", organization_id)
+    return company
+
+
+def search_payment(payment_id, deleted=False):
+    """The payment with this id the user may see, or an empty recordset."""
+    hex_uuid = normalize_uuid(payment_id)
+    if not hex_uuid:
+        return payments().browse()
+    return payments().search(
+        expression.AND([base_domain(deleted), [("uuid", "=", hex_uuid)]]), limit=1
+    )
+
+
+def find_payment(payment_id, deleted=False):
+    payment = search_payment(payment_id, deleted)
+    if not payment:
+        raise not_found(MODEL_NAME, payment_id)
+    return payment
+
+
+# --- queries ---------------------------------------------------------------------
+
+
+def read_filter(allow_where=True):
+    """The request's ``filter`` compiled against the payment schema."""
+    try:
+        value = decode_param(request.httprequest.args, "filter")
+        query = SCHEMA.compile_filter(value)
+    except FilterError as error:
+        raise bad_request(error.message, filter=error.path) from error
+    if not allow_where:
+        query.domain = []
+    return query
+
+
+def read_where():
+    """The request's ``where`` (count endpoints) as a domain."""
+    try:
+        value = decode_param(request.httprequest.args, "where")
+        return SCHEMA.compile_where(value)
+    except FilterError as error:
+        raise bad_request(error.message, where=error.path) from error
+
+
+def list_response(scope):
+    """The payments of ``scope`` (a domain) the filter selects: a JSON array."""
+    check_read_rights()
+    query = read_filter()
+    domain = expression.AND([base_domain(query.deleted), scope, query.domain])
+    model = payments()
+    total = model.search_count(domain)
+    records = model.search(
+        domain, order=query.order, limit=query.limit, offset=query.offset
+    )
+    return common.json_response(
+        render_payments(records, query), headers={"x-total-count": str(total)}
+    )
+
+
+def count_response(scope):
+    check_read_rights()
+    domain = expression.AND([base_domain(), scope, read_where()])
+    return common.json_response({"count": payments().search_count(domain)})
+
+
+# --- rendering -------------------------------------------------------------------
+
+
+def render_payments(records, query=None):
+    """Payments in Space Invoices' shape, with ``fields`` and ``include`` applied.
+
+    Related invoices and companies are read for the whole page at once (the
+    ORM prefetches a recordset's relations together).
+    """
+    return [render_payment(payment, query) for payment in records]
+
+
+def render_payment(payment, query=None):
+    document = payment._billing_linked_invoices()[:1]
+    values = {
+        "id": payment.uuid,
+        "documentId": document.uuid or None,
+        "organizationId": payment.company_id.uuid,
+        "type": payment.payment_channel,
+        "date": payment.date.isoformat(),
+        "amount": money(payment.amount, payment.currency_id),
+    }
+    if payment.memo:
+        values["description"] = payment.memo
+    values["createdAt"] = timestamp(payment.create_date)
+    values["updatedAt"] = timestamp(payment.write_date)
+    if payment.state == "canceled":
+        values["deletedAt"] = timestamp(
+            payment.billing_deleted_at or payment.write_date
+        )
+        values["_isDeleted"] = True
+    if query is not None:
+        values = project(values, query)
+        if "document" in query.include:
+            values["document"] = render_document(document) if document else None
+        if "organization" in query.include:
+            values["organization"] = render_organization(payment.company_id)
+    return values
+
+
+def project(values, query):
+    if query.fields is not None:
+        return {key: value for key, value in values.items() if key in query.fields}
+    return {k: v for k, v in values.items() if k not in query.excluded}
+
+
+def money(amount, currency):
+    return json_number(quantize(amount, currency.decimal_places))
+
+
+def render_document(invoice):
+    """The invoice as a Space Invoices document (its main keys)."""
+    currency = invoice.currency_id
+    return {
+        "id": invoice.uuid,
+        "number": invoice.name,
+        "type": "invoice",
+        "date": day_timestamp(invoice.invoice_date),
+        "dateDue": day_timestamp(invoice.invoice_date_due),
+        "reference": invoice.payment_reference or "",
+        "draft": invoice.state == "draft",
+        "currencyId": currency.name,
+        "canceled": invoice.state == "cancel",
+        "organizationId": invoice.company_id.uuid,
+        "decimalPlaces": currency.decimal_places,
+        "total": money(invoice.amount_untaxed, currency),
+        "totalWithTax": money(invoice.amount_total, currency),
+        "totalPaid": money(invoice.amount_total - invoice.amount_residual, currency),
+        "totalDue": money(invoice.amount_residual, currency),
+        "paidInFull": invoice.payment_state in ("paid", "in_payment"),
+        "createdAt": timestamp(invoice.create_date),
+        "updatedAt": timestamp(invoice.write_date),
+    }
+
+
+def render_organization(company):
+    """The company as a Space Invoices organization (its main keys)."""
+    return {
+        "id": company.uuid,
+        "name": company.name,
+        "address": company.street or "",
+        "address2": company.street2 or "",
+        "city": company.city or "",
+        "zip": company.zip or "",
+        "state": company.state_id.name or "",
+        "country": company.country_id.name or "",
+        "countryAlpha2Code": company.country_id.code or "",
+        "taxNumber": company.vat or "",
+        "companyNumber": company.company_registry or "",
+        "website": company.website or "",
+        "email": company.email or "",
+        "phone": company.phone or "",
+        "createdAt": timestamp(company.create_date),
+        "updatedAt": timestamp(company.write_date),
+    }
+
+
+# --- request bodies --------------------------------------------------------------
+
+WRITABLE_KEYS = ("type", "date", "amount", "description")
+
+
+def parse_payment(document, required, replace=False):
+    """Keyword arguments of the model method for a create or update body.
+
+    ``required`` lists the properties that must be present; ``replace``
+    (PUT) clears an absent description. All problems are reported at once
+    (422), before anything is written.
+    """
+    data, _files = common.read_body()
+    if not isinstance(data, dict):
+        raise bad_request("The request body must be a JSON object.")
+    errors = {}
+
+    def problem(prop, code, message):
+        errors.setdefault(prop, []).append((code, message))
+
+    for key in data:
+        if key not in (*WRITABLE_KEYS, *READ_ONLY_KEYS, "documentId"):
+            problem(key, "unknown-property", "is not defined in the model")
+    if "documentId" in data and normalize_uuid(data["documentId"]) != document.uuid:
+        problem(
+            "documentId", "invalid", "cannot change: a payment stays on its document"
+        )
+    for prop in required:
+        if data.get(prop) in (None, ""):
+            problem(prop, "presence", "can't be blank")
+    values = _convert(data, document.currency_id, replace, problem)
+    if errors:
+        raise validation_failed(MODEL_NAME, errors)
+    return values
+
+
+def _convert(data, currency, replace, problem):
+    """The body's writable properties as model values; problems reported."""
+    values = {}
+    channel = data.get("type")
+    if channel not in (None, ""):
+        if channel in CHANNEL_CODES:
+            values["channel"] = channel
+        else:
+            problem("type", "inclusion", "is not included in the list")
+    if data.get("date") not in (None, ""):
+        try:
+            values["payment_date"] = parse_instant(data["date"]).date()
+        except ValueError:
+            problem("date", "date", "is not a valid date")
+    if data.get("amount") not in (None, ""):
+        try:
+            values["amount"] = parse_amount(data["amount"], currency)
+        except ValueError as error:
+            problem("amount", "numericality", str(error))
+    description = data.get("description")
+    if description is not None and not isinstance(description, str):
+        problem("description", "invalid", "is not a string")
+    elif "description" in data or replace:
+        values["memo"] = description or ""
+    return values
+
+
+def parse_amount(value, currency):
+    """A positive amount with no more decimals than ``currency`` has, as float.
+
+    The ORM stores monetary values from floats; the Decimal checks make sure
+    the float is exactly the amount that was sent.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError("is not a number")
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation as error:
+        raise ValueError("is not a number") from error
+    if not number.is_finite():
+        raise ValueError("is not a number")
+    if number <= 0:
+        raise ValueError("must be greater than 0")
+    if number >= Decimal("1e13"):
+        raise ValueError("is too large")
+    if number != quantize(number, currency.decimal_places):
+        raise ValueError(
+            f"has more than {currency.decimal_places} decimals ({currency.name})"
+        )
+    return float(number)
+
+
+def default_amount(document):
+    """Later Space Invoices versions default the amount to what is due."""
+    if document.currency_id.compare_amounts(document.amount_residual, 0) <= 0:
+        raise validation_failed(
+            MODEL_NAME,
+            {"amount": [("presence", "can't be blank: the document is paid")]},
+        )
+    return document.amount_residual
