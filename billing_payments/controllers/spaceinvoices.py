@@ -13,15 +13,8 @@ class SpaceInvoicesPaymentController(http.Controller):
         if common.method("GET", "POST") == "POST":
             common.check_billing_rights()  # LoopBack's 401 when missing
             document = payments.find_document(document_id)
-            values = payments.parse_payment(document, required=("type", "date"))
-            if "amount" not in values:
-                values["amount"] = payments.default_amount(document)
             payment = request.env["account.payment"]._billing_pay_invoice(
-                document,
-                values["channel"],
-                values["payment_date"],
-                values["amount"],
-                values.get("memo"),
+                document, **payments.parse_create(document)
             )
             return common.json_response(payments.render_payment(payment))
         payments.check_read_rights()

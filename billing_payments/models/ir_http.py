@@ -24,8 +24,7 @@ class IrHttp(models.AbstractModel):
     def _auth_method_billing_api_key(cls):
         """Authenticate with an Odoo API key (``res.users.apikeys``, rpc scope).
 
-        Each dialect says where its clients put the key (``api_key``).
-
+        Each dialect says where its clients put the key (its ``api_key``).
         The request then runs as the key's owner, so access rights and record
         rules decide what the API shows and allows.
         """

@@ -157,8 +157,10 @@ def read_where():
 
 
 def list_response(scope):
-    """The payments of ``scope`` (a domain) the filter selects: a JSON array."""
-    check_read_rights()
+    """The payments of ``scope`` (a domain) the filter selects: a JSON array.
+
+    The caller has checked read rights before resolving ``scope``.
+    """
     query = read_filter()
     domain = expression.AND([base_domain(query.deleted), scope, query.domain])
     model = payments()
@@ -172,7 +174,7 @@ def list_response(scope):
 
 
 def count_response(scope):
-    check_read_rights()
+    """``{"count": n}`` of the payments of ``scope`` the ``where`` selects."""
     domain = expression.AND([base_domain(), scope, read_where()])
     return common.json_response({"count": payments().search_count(domain)})
 
@@ -362,11 +364,15 @@ def parse_amount(value, currency):
     return float(number)
 
 
-def default_amount(document):
-    """Later Space Invoices versions default the amount to what is due."""
-    if document.currency_id.compare_amounts(document.amount_residual, 0) <= 0:
-        raise validation_failed(
-            MODEL_NAME,
-            {"amount": [("presence", "can't be blank: the document is paid")]},
-        )
-    return document.amount_residual
+def parse_create(document):
+    """The create body; the amount defaults to what is due, as in later
+    Space Invoices versions."""
+    values = parse_payment(document, required=("type", "date"))
+    if "amount" not in values:
+        if document.currency_id.compare_amounts(document.amount_residual, 0) <= 0:
+            raise validation_failed(
+                MODEL_NAME,
+                {"amount": [("presence", "can't be blank: the document is paid")]},
+            )
+        values["amount"] = document.amount_residual
+    return values
