@@ -2,7 +2,7 @@
 render them as exact decimal strings or numbers. Convert through ``repr`` so
 that 0.1 stays 0.1 and never becomes 0.1000000000000000055511151231257827."""
 
-from decimal import ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation
 
 
 def to_decimal(value):
@@ -17,3 +17,19 @@ def quantize(value, places):
     return to_decimal(value or 0).quantize(
         Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN
     )
+
+
+def parse_decimal(value):
+    """A finite Decimal of a number sent by a client (JSON number or string).
+
+    Booleans, NaN, infinities and anything not numeric raise ValueError.
+    """
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(value)
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation as error:
+        raise ValueError(value) from error
+    if not number.is_finite():
+        raise ValueError(value)
+    return number

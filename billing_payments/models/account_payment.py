@@ -147,29 +147,44 @@ class AccountPayment(models.Model):
             )
 
     @api.model
-    def _billing_create_payment(self, profile, payment_date, amount, proof=None):
-        """An inbound payment of the profile's customer on the profile's journal.
+    def _billing_receive(self, customer, journal, payment_date, amount, **vals):
+        """An inbound payment of ``customer`` on ``journal``, for both APIs.
 
-        Posted when ``amount`` is positive; a zero payment stays draft until it
-        gets an amount. ``proof`` is a (file name, bytes) pair.
+        Refused in a locked period; posted when ``amount`` is positive (a zero
+        payment stays draft until it gets an amount). ``vals`` adds fields.
         """
-        self._billing_check_lock_date(
-            profile.company_id, profile.journal_id, payment_date
+        company = journal.company_id
+        self._billing_check_lock_date(company, journal, payment_date)
+        payment = self.with_company(company).create(
+            {
+                "payment_type": "inbound",
+                "partner_type": "customer",
+                "partner_id": customer.id,
+                "journal_id": journal.id,
+                "date": payment_date,
+                "amount": amount,
+                **vals,
+            }
         )
-        vals = {
-            "payment_type": "inbound",
-            "partner_type": "customer",
-            "partner_id": profile.partner_id.commercial_partner_id.id,
-            "journal_id": profile.journal_id.id,
-            "payment_profile_id": profile.id,
-            "date": payment_date,
-            "amount": amount,
-        }
-        payment = self.create(vals)
-        if proof:
-            payment._billing_set_proof(proof)
         if payment.currency_id.compare_amounts(payment.amount, 0) > 0:
             payment.action_post()
+        return payment
+
+    @api.model
+    def _billing_create_payment(self, profile, payment_date, amount, proof=None):
+        """A payment of the profile's customer on the profile's journal.
+
+        ``proof`` is a (file name, bytes) pair.
+        """
+        payment = self._billing_receive(
+            profile.partner_id.commercial_partner_id,
+            profile.journal_id,
+            payment_date,
+            amount,
+            payment_profile_id=profile.id,
+        )
+        if proof:
+            payment._billing_set_proof(proof)
         return payment
 
     @api.model
@@ -187,27 +202,21 @@ class AccountPayment(models.Model):
         journal, method_line = self.env["billing.payment.channel"]._billing_journal(
             company, channel
         )
-        self._billing_check_lock_date(company, journal, payment_date)
         customer = invoice.commercial_partner_id
         profile = self.env["billing.payment.profile"]._billing_active_profile(
             customer, company
         )
-        payment = self.with_company(company).create(
-            {
-                "payment_type": "inbound",
-                "partner_type": "customer",
-                "partner_id": customer.id,
-                "journal_id": journal.id,
-                "payment_method_line_id": method_line.id,
-                "payment_channel": channel,
-                "payment_profile_id": profile.id,
-                "currency_id": invoice.currency_id.id,
-                "date": payment_date,
-                "amount": amount,
-                "memo": memo or False,
-            }
+        payment = self._billing_receive(
+            customer,
+            journal,
+            payment_date,
+            amount,
+            payment_method_line_id=method_line.id,
+            payment_channel=channel,
+            payment_profile_id=profile.id,
+            currency_id=invoice.currency_id.id,
+            memo=memo or False,
         )
-        payment.action_post()
         payment._billing_reconcile(invoice)
         return payment
 

@@ -8,10 +8,12 @@ client for the API endpoints served by the test server.
 """
 
 import datetime
+import json
 import uuid
 
 import httpx
 from waldur_api_client import AuthenticatedClient
+from waldur_api_client.errors import UnexpectedStatus
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
@@ -161,10 +163,12 @@ class BillingHttpCommon(BillingCommon, HttpCase):
     """Calls the API over real HTTP, as the key's owner."""
 
     def api(self, method, path, key=None, scheme="Token", headers=None, **kwargs):
-        """Send ``method path``; ``key=False`` sends no Authorization header."""
+        """Send ``method path``; ``key=False`` sends no Authorization header,
+        ``scheme=None`` the bare key."""
         headers = dict(headers or {})
         if key is not False:
-            headers["Authorization"] = f"{scheme} {key or self.billing_key}"
+            key = key or self.billing_key
+            headers["Authorization"] = f"{scheme} {key}" if scheme else key
         kwargs.setdefault("timeout", 60)
         kwargs.setdefault("allow_redirects", False)
         return self.opener.request(
@@ -321,6 +325,17 @@ class WaldurClientCommon(WaldurInvoiceCommon):
         self.addCleanup(client.get_httpx_client().close)
         return client
 
+    def assert_api_error(self, call, status):
+        """``call()`` makes the client raise UnexpectedStatus with ``status``.
+
+        Returns the parsed JSON body of that answer (None when empty).
+        """
+        with self.assertRaises(UnexpectedStatus) as caught:
+            call()
+        self.assertEqual(caught.exception.status_code, status)
+        content = caught.exception.content
+        return json.loads(content) if content else None
+
     def _before_request(self, request):
         self.cr.flush()
         self.cr.clear()
@@ -339,18 +354,14 @@ class SpaceInvoicesCommon(BillingHttpCommon):
         cls.invoice = cls.create_invoice(lines=[(cls.offering, 1, 1000.0)])
 
     def si(self, method, path, key=None, auth=None, **kwargs):
-        """``method /v1/path`` with the raw key in ``Authorization`` (LoopBack).
+        """``method /v1path`` with the bare key in ``Authorization`` (LoopBack).
 
         ``auth`` replaces the whole header value; ``key=False`` sends none.
         """
-        headers = dict(kwargs.pop("headers", {}))
-        if key is not False:
-            headers["Authorization"] = auth or key or self.billing_key
-        kwargs.setdefault("timeout", 60)
-        kwargs.setdefault("allow_redirects", False)
-        return self.opener.request(
-            method, self.base_url() + "/v1" + path, headers=headers, **kwargs
-        )
+        if auth is not None:
+            headers = {**kwargs.pop("headers", {}), "Authorization": auth}
+            return self.api(method, "/v1" + path, key=False, headers=headers, **kwargs)
+        return self.api(method, "/v1" + path, key=key, scheme=None, **kwargs)
 
     def assert_error(self, response, status, name="Error", message=None):
         """A LoopBack error body; returns its ``error`` object."""

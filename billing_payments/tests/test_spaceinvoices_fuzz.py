@@ -13,21 +13,11 @@ from hypothesis import strategies as st
 from odoo.tests import tagged
 
 from ..dialects.spaceinvoices.filters import FILTER_KEYS, OPERATORS
+from ..dialects.spaceinvoices.payments import SCHEMA
 from .common import SpaceInvoicesCommon
 from .test_spaceinvoices_filters import brackets
 
-PROPERTIES = [
-    "id",
-    "documentId",
-    "organizationId",
-    "type",
-    "date",
-    "amount",
-    "description",
-    "createdAt",
-    "updatedAt",
-    "deletedAt",
-]
+PROPERTIES = list(SCHEMA.properties)  # every filterable property
 scalars = st.one_of(
     st.none(),
     st.booleans(),

@@ -35,7 +35,6 @@ from waldur_api_client.api.invoices import (
     invoices_set_reference_number,
     invoices_stats_list,
 )
-from waldur_api_client.errors import UnexpectedStatus
 from waldur_api_client.models import (
     BackendIdRequest,
     BillingUnit,
@@ -273,15 +272,13 @@ class TestWaldurClient(WaldurClientCommon):
 
     def test_bad_key_and_unknown_invoice_are_unexpected_statuses(self):
         stranger = self.waldur_client("not-a-key")
-        with self.assertRaises(UnexpectedStatus) as caught:
-            invoices_list.sync(client=stranger)
-        self.assertEqual(caught.exception.status_code, 401)
+        self.assert_api_error(lambda: invoices_list.sync(client=stranger), 401)
         missing = UUID("00000000-0000-4000-8000-000000000000")
-        with self.assertRaises(UnexpectedStatus) as caught:
-            invoices_retrieve.sync(missing, client=self.sdk)
-        self.assertEqual(caught.exception.status_code, 404)
+        error = self.assert_api_error(
+            lambda: invoices_retrieve.sync(missing, client=self.sdk), 404
+        )
         self.assertEqual(
-            json.loads(caught.exception.content),
+            error,
             {"detail": "No Invoice matches the given query."},
         )
 
@@ -521,11 +518,12 @@ class TestWaldurClient(WaldurClientCommon):
         self.assertEqual(parsed.invoice_date, datetime.date(2026, 3, 31))
 
         # Paying again is a state conflict (409), which the client raises.
-        with self.assertRaises(UnexpectedStatus) as caught:
-            invoices_paid.sync_detailed(
+        self.assert_api_error(
+            lambda: invoices_paid.sync_detailed(
                 hyphenated(invoice), client=self.sdk, body=PaidRequest(date=pay_date)
-            )
-        self.assertEqual(caught.exception.status_code, 409)
+            ),
+            409,
+        )
         self.assertEqual(len(invoice.matched_payment_ids), 1)
 
     def test_paid_multipart_with_proof(self):
@@ -567,11 +565,14 @@ class TestWaldurClient(WaldurClientCommon):
             date=datetime.date(2026, 10, 20),
             proof=File(payload=io.BytesIO(b"MZ not a pdf"), file_name="x.pdf"),
         )
-        with self.assertRaises(UnexpectedStatus) as caught:
-            invoices_paid.sync_detailed(hyphenated(invoice), client=self.sdk, body=body)
-        self.assertEqual(caught.exception.status_code, 400)
+        error = self.assert_api_error(
+            lambda: invoices_paid.sync_detailed(
+                hyphenated(invoice), client=self.sdk, body=body
+            ),
+            400,
+        )
         self.assertEqual(
-            json.loads(caught.exception.content),
+            error,
             {"proof": ["Upload a PDF, PNG, JPEG or WebP file."]},
         )
         self.assertEqual(invoice.billing_state, "created")
@@ -592,11 +593,14 @@ class TestWaldurClient(WaldurClientCommon):
         self.assertEqual(invoice.sending_data["author_user_id"], self.billing_user.id)
 
         pending = self.pending_invoice()
-        with self.assertRaises(UnexpectedStatus) as caught:
-            invoices_send_notification.sync(hyphenated(pending), client=self.sdk)
-        self.assertEqual(caught.exception.status_code, 400)
+        error = self.assert_api_error(
+            lambda: invoices_send_notification.sync(
+                hyphenated(pending), client=self.sdk
+            ),
+            400,
+        )
         self.assertEqual(
-            json.loads(caught.exception.content),
+            error,
             ["Notification only for the created invoice can be sent."],
         )
 
@@ -652,11 +656,14 @@ class TestWaldurClient(WaldurClientCommon):
         parsed = invoices_retrieve.sync(hyphenated(invoice), client=self.sdk)
         self.assertEqual(parsed.backend_id, "")
 
-        with self.assertRaises(UnexpectedStatus) as caught:
-            self.set_field(invoice, "payment_url", PaymentURLRequest("not a url"))
-        self.assertEqual(caught.exception.status_code, 400)
+        error = self.assert_api_error(
+            lambda: self.set_field(
+                invoice, "payment_url", PaymentURLRequest("not a url")
+            ),
+            400,
+        )
         self.assertEqual(
-            json.loads(caught.exception.content),
+            error,
             {"payment_url": ["Enter a valid URL."]},
         )
         self.assertEqual(invoice.payment_url, values[1])

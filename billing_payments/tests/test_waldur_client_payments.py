@@ -39,7 +39,6 @@ from waldur_api_client.api.payments import (
     payments_unlink_from_invoice,
     payments_update,
 )
-from waldur_api_client.errors import UnexpectedStatus
 from waldur_api_client.models import (
     Detail,
     LinkToInvoiceRequest,
@@ -375,32 +374,34 @@ class TestWaldurClientPayments(WaldurClientCommon):
 
     def test_create_errors_are_unexpected_status(self):
         before = self.env["account.payment"].search_count([])
-        with self.assertRaises(UnexpectedStatus) as caught:
-            payments_create.sync(
+        error = self.assert_api_error(
+            lambda: payments_create.sync(
                 client=self.sdk,
                 body=PaymentRequest(
                     profile=self.profile_url(self.other_profile),
                     date_of_payment=APRIL_1,
                     sum_="1.234",
                 ),
-            )
-        self.assertEqual(caught.exception.status_code, 400)
+            ),
+            400,
+        )
         self.assertEqual(
-            json.loads(caught.exception.content),
+            error,
             {
                 "profile": ["Invalid hyperlink - Object does not exist."],
                 "sum": ["Ensure that there are no more than 2 decimal places."],
             },
         )
         readonly = self.waldur_client(self.readonly_key)
-        with self.assertRaises(UnexpectedStatus) as caught:
-            payments_create.sync(
+        self.assert_api_error(
+            lambda: payments_create.sync(
                 client=readonly,
                 body=PaymentRequest(
                     profile=self.profile_url(), date_of_payment=APRIL_1, sum_="5"
                 ),
-            )
-        self.assertEqual(caught.exception.status_code, 403)
+            ),
+            403,
+        )
         self.assertEqual(self.env["account.payment"].search_count([]), before)
 
     # --- update, partial update -------------------------------------------------
@@ -536,26 +537,28 @@ class TestWaldurClientPayments(WaldurClientCommon):
             ),
             invoice=self.invoice,
         )
-        with self.assertRaises(UnexpectedStatus) as caught:
-            payments_partial_update.sync(
+        error = self.assert_api_error(
+            lambda: payments_partial_update.sync(
                 hyphenated(payment),
                 client=self.sdk,
                 body=PatchedPaymentRequest(sum_="-1"),
-            )
-        self.assertEqual(caught.exception.status_code, 400)
+            ),
+            400,
+        )
         self.assertEqual(
-            json.loads(caught.exception.content),
+            error,
             {"sum": ["Ensure this value is greater than or equal to 0."]},
         )
         self.company.sudo().fiscalyear_lock_date = datetime.date(2026, 4, 30)
-        with self.assertRaises(UnexpectedStatus) as caught:
-            payments_partial_update.sync(
+        error = self.assert_api_error(
+            lambda: payments_partial_update.sync(
                 hyphenated(payment),
                 client=self.sdk,
                 body=PatchedPaymentRequest(sum_="11.00"),
-            )
-        self.assertEqual(caught.exception.status_code, 409)
-        self.assertIn("locked", json.loads(caught.exception.content)["detail"])
+            ),
+            409,
+        )
+        self.assertIn("locked", error["detail"])
         self.assertAlmostEqual(payment.amount, 10.0)
         self.assert_reconciled(payment, 10.0)
 
@@ -583,11 +586,14 @@ class TestWaldurClientPayments(WaldurClientCommon):
         self.assert_unlinked_body(json.loads(response.content), payment)
 
         # Unlinking twice is a 400; linking again reconciles again.
-        with self.assertRaises(UnexpectedStatus) as caught:
-            payments_unlink_from_invoice.sync(hyphenated(payment), client=self.sdk)
-        self.assertEqual(caught.exception.status_code, 400)
+        error = self.assert_api_error(
+            lambda: payments_unlink_from_invoice.sync(
+                hyphenated(payment), client=self.sdk
+            ),
+            400,
+        )
         self.assertEqual(
-            json.loads(caught.exception.content),
+            error,
             ["Link to an invoice does not exist."],
         )
         self.link(payment)
@@ -629,20 +635,16 @@ class TestWaldurClientPayments(WaldurClientCommon):
         ]
         for invoice, errors in cases:
             with self.subTest(invoice=invoice.display_name):
-                with self.assertRaises(UnexpectedStatus) as caught:
-                    self.link(payment, invoice)
-                self.assertEqual(caught.exception.status_code, 400)
-                self.assertEqual(json.loads(caught.exception.content), errors)
+                error = self.assert_api_error(
+                    lambda invoice=invoice: self.link(payment, invoice), 400
+                )
+                self.assertEqual(error, errors)
         self.assert_posted_unlinked(payment, 10.0)
         self.assertFalse(other.matched_payment_ids)
 
         self.link(payment)
-        with self.assertRaises(UnexpectedStatus) as caught:
-            self.link(payment)
-        self.assertEqual(caught.exception.status_code, 400)
-        self.assertEqual(
-            json.loads(caught.exception.content), ["Link to an invoice exists."]
-        )
+        error = self.assert_api_error(lambda: self.link(payment), 400)
+        self.assertEqual(error, ["Link to an invoice exists."])
         self.assert_reconciled(payment, 10.0)
 
     # --- destroy ----------------------------------------------------------------
@@ -670,16 +672,16 @@ class TestWaldurClientPayments(WaldurClientCommon):
         self.assert_invoice_unpaid()
         self.assert_balanced(self.invoice)
 
-        with self.assertRaises(UnexpectedStatus) as caught:
-            payments_retrieve.sync(key, client=self.sdk)
-        self.assertEqual(caught.exception.status_code, 404)
+        error = self.assert_api_error(
+            lambda: payments_retrieve.sync(key, client=self.sdk), 404
+        )
         self.assertEqual(
-            json.loads(caught.exception.content),
+            error,
             {"detail": "No Payment matches the given query."},
         )
-        with self.assertRaises(UnexpectedStatus) as caught:
-            payments_destroy.sync_detailed(key, client=self.sdk)
-        self.assertEqual(caught.exception.status_code, 404)
+        self.assert_api_error(
+            lambda: payments_destroy.sync_detailed(key, client=self.sdk), 404
+        )
         self.assertEqual(payments_count.sync(client=self.sdk), 0)
 
     def test_destroy_an_unlinked_payment(self):
@@ -776,12 +778,10 @@ class TestWaldurClientPayments(WaldurClientCommon):
         # Hyperlinks are matched by path; one that is no profile matches nothing.
         elsewhere = "https://example.test/api/invoices/x/"
         self.assertEqual(payments_list.sync(client=self.sdk, profile=elsewhere), [])
-        with self.assertRaises(UnexpectedStatus) as caught:
-            payments_list.sync(client=self.sdk, page=3, page_size=1)
-        self.assertEqual(caught.exception.status_code, 404)
-        self.assertEqual(
-            json.loads(caught.exception.content), {"detail": "Invalid page."}
+        error = self.assert_api_error(
+            lambda: payments_list.sync(client=self.sdk, page=3, page_size=1), 404
         )
+        self.assertEqual(error, {"detail": "Invalid page."})
 
     def test_list_holding_an_unlinked_payment(self):
         linked, _data = self.sdk_create(

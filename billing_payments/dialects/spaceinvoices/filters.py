@@ -26,8 +26,10 @@ MongoDB):
 import datetime
 import json
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ...money import parse_decimal
 
 MAX_DEPTH = 8  # nesting of a bracket key or of and/or
 MAX_CONDITIONS = 100  # conditions in one where
@@ -179,7 +181,7 @@ class Query:
     fields: tuple = None  # API keys to keep; None = all
     include: tuple = ()
     deleted: bool = False
-    excluded: tuple = field(default=())  # API keys to drop
+    excluded: tuple = ()  # API keys to drop
 
 
 class Schema:
@@ -193,7 +195,7 @@ class Schema:
 
     # --- filter -------------------------------------------------------------------
 
-    def compile_filter(self, value, allow_deleted=True):
+    def compile_filter(self, value):
         value = {} if value is None else value
         if not isinstance(value, dict):
             raise FilterError("`filter` must be an object.", "filter")
@@ -206,8 +208,6 @@ class Schema:
             )
         fields, excluded = self._fields(value.get("fields"))
         deleted = _boolean(value.get("deleted", False), "filter.deleted")
-        if deleted and not allow_deleted:
-            raise FilterError("`deleted` cannot be used here.", "filter.deleted")
         skip = value.get("skip", value.get("offset"))
         return Query(
             domain=self.compile_where(value.get("where")),
@@ -381,19 +381,13 @@ class Schema:
 
 
 def _combine(operator, domains):
-    domains = [domain for domain in domains if domain != TRUE_DOMAIN or operator == "|"]
-    if not domains:
-        return TRUE_DOMAIN
+    """One prefix-notation domain joining ``domains`` with ``&`` or ``|``."""
     if operator == "|" and TRUE_DOMAIN in domains:
         return TRUE_DOMAIN
-    return [operator] * (len(domains) - 1) + [term for d in domains for term in _one(d)]
-
-
-def _one(domain):
-    """``domain`` as one prefix expression (an implicit AND made explicit)."""
-    if domain == TRUE_DOMAIN:
-        return [(1, "=", 1)]
-    return domain
+    domains = [domain for domain in domains if domain != TRUE_DOMAIN]
+    if not domains:
+        return TRUE_DOMAIN
+    return [operator] * (len(domains) - 1) + [term for d in domains for term in d]
 
 
 class _Condition:
@@ -451,14 +445,16 @@ class _Condition:
         instant = _instant(operand, self.path)
         day = instant.date()
         at_midnight = instant == datetime.datetime.combine(day, datetime.time())
-        name = self.prop.field
-        if operator == "eq":
-            return self._wrap([(name, "=", day)]) if at_midnight else FALSE_DOMAIN
-        if operator in ("gt", "lte") or (operator == "gte" and not at_midnight):
-            return self._wrap([(name, "<=" if operator == "lte" else ">", day)])
-        if operator == "gte":
-            return self._wrap([(name, ">=", day)])
-        return self._wrap([(name, "<" if at_midnight else "<=", day)])  # lt
+        comparison = {
+            "eq": "=" if at_midnight else None,  # no day starts at 10:00
+            "gt": ">",
+            "gte": ">=" if at_midnight else ">",
+            "lt": "<" if at_midnight else "<=",
+            "lte": "<=",
+        }[operator]
+        if comparison is None:
+            return FALSE_DOMAIN
+        return self._wrap([(self.prop.field, comparison, day)])
 
     def _datetime(self, operator, operand):
         """A timestamp compared at millisecond precision, as rendered."""
@@ -615,14 +611,12 @@ def _instant(value, path):
 
 
 def _number(value, path):
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise FilterError("Expected a number.", path)
     try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation as error:
+        number = parse_decimal(value)
+    except ValueError as error:
         raise FilterError(f"`{value}` is not a number.", path) from error
-    if not number.is_finite() or abs(number) >= Decimal("1e15"):
-        raise FilterError(f"`{value}` is not a usable number.", path)
+    if abs(number) >= Decimal("1e15"):
+        raise FilterError(f"`{value}` is too large.", path)
     return number
 
 

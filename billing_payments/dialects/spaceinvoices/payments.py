@@ -5,14 +5,14 @@ a customer invoice (its "document"); an organization is a company. Deleted
 payments are cancelled ones: hidden unless the filter asks for them.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from odoo.http import request
 from odoo.osv import expression
 
 from ...models.billing_payment_channel import PAYMENT_CHANNELS
 from ...models.billing_uuid_mixin import normalize_uuid
-from ...money import quantize
+from ...money import parse_decimal, quantize
 from .. import common
 from . import (
     bad_request,
@@ -135,16 +135,13 @@ def find_payment(payment_id, deleted=False):
 # --- queries ---------------------------------------------------------------------
 
 
-def read_filter(allow_where=True):
+def read_filter():
     """The request's ``filter`` compiled against the payment schema."""
     try:
         value = decode_param(request.httprequest.args, "filter")
-        query = SCHEMA.compile_filter(value)
+        return SCHEMA.compile_filter(value)
     except FilterError as error:
         raise bad_request(error.message, filter=error.path) from error
-    if not allow_where:
-        query.domain = []
-    return query
 
 
 def read_where():
@@ -345,14 +342,10 @@ def parse_amount(value, currency):
     The ORM stores monetary values from floats; the Decimal checks make sure
     the float is exactly the amount that was sent.
     """
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise ValueError("is not a number")
     try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation as error:
+        number = parse_decimal(value)
+    except ValueError as error:
         raise ValueError("is not a number") from error
-    if not number.is_finite():
-        raise ValueError("is not a number")
     if number <= 0:
         raise ValueError("must be greater than 0")
     if number >= Decimal("1e13"):

@@ -4,10 +4,9 @@ An API payment is an inbound customer ``account.payment`` that belongs to a
 payment profile; cancelled ones are not shown.
 """
 
-from decimal import Decimal, InvalidOperation
-
 from odoo.http import request
 
+from ...money import parse_decimal
 from .. import common
 from . import (
     DateField,
@@ -84,14 +83,10 @@ class SumField(Field):
     """DRF's DecimalField(max_digits=10, decimal_places=2), never negative."""
 
     def convert(self, value):
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            raise FieldError("A valid number is required.")
         try:
-            number = Decimal(str(value).strip())
-        except InvalidOperation as error:
+            number = parse_decimal(value)
+        except ValueError as error:
             raise FieldError("A valid number is required.") from error
-        if not number.is_finite():
-            raise FieldError("A valid number is required.")
         _sign, digits, exponent = number.as_tuple()
         decimals = max(0, -exponent)
         whole = max(0, len(digits) + exponent)
