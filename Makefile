@@ -4,7 +4,7 @@
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test lint
+.PHONY: help run test test-fast lint readme
 
 help:
 	@echo "Targets:"
@@ -13,7 +13,11 @@ help:
 	@echo "               127.0.0.1:\$$BILLING_HTTP_PORT (default 8069)"
 	@echo "  make test    lint, then pytest on a fresh database (dropped afterwards);"
 	@echo "               ARGS='...' is passed to pytest, e.g. make test ARGS='-k profile'"
-	@echo "  make lint    ruff check, ruff format --check, pylint-odoo mandatory checks"
+	@echo "  make test-fast   the same without the slow end-to-end tests (-m 'not e2e')"
+	@echo "  make lint    ruff check, ruff format --check, pylint-odoo mandatory checks,"
+	@echo "               OCA's oca-checks-odoo-module and oca-checks-po"
+	@echo "  make readme  regenerate billing_payments/README.rst and static/description/index.html"
+	@echo "               from billing_payments/readme/*.md (scripts/gen_readme.py)"
 	@echo "  make help    this list"
 
 run:
@@ -22,5 +26,11 @@ run:
 test:
 	bash scripts/test.sh $(ARGS)
 
+test-fast:
+	bash scripts/test.sh -m "not e2e" $(ARGS)
+
 lint:
 	bash scripts/lint.sh
+
+readme:
+	"$${PYTHON:-python3}" scripts/gen_readme.py

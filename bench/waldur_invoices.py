@@ -16,783 +16,56 @@ This is a benchmark, not a test: nothing here is collected by pytest.
 
 import argparse
 import datetime
-import glob
 import json
 import math
 import os
 import platform
-import random
 import re
-import shutil
-import socket
 import statistics
-import subprocess
-import sys
 import threading
 import time
-import uuid
 import zipfile
 from io import BytesIO
-from pathlib import Path
 
 import requests
+from common import (
+    ADDONS_PATH,
+    REPO_ROOT,
+    check_postgres,
+    create_database,
+    db_exists,
+    drop_database,
+    expect,
+    free_port,
+    log,
+    make_api_key,
+    psql,
+    start_server,
+    stop_server,
+)
+from dataset import (
+    GROWTH_MONTHS,
+    LIST_INVOICES,
+    LIST_LINES,
+    STATS_PRODUCTS,
+    generate,
+    stored_dataset,
+)
 from dateutil.relativedelta import relativedelta
 from werkzeug.test import Client
 
 import odoo
 import odoo.http
-from odoo import SUPERUSER_ID, Command, api
+from odoo import api
 from odoo.modules.registry import Registry
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
 RESULTS_FILE = REPO_ROOT / "bench" / "results.json"
 SERVER_LOG = REPO_ROOT / "bench" / "server.log"  # ignored by git (bench/*.log)
-ADDON = "billing_payments"
 DB_PREFIX = "bench_"
-MARKER = "bench_waldur.dataset"  # ir.config_parameter describing the data
-DATASET_VERSION = 1
+DEFAULT_DB = "bench_waldur"
+DEFAULT_REPEAT = 15
 WARMUPS = 2
-
-# Dataset sizes.
-LIST_INVOICES = 100
-LIST_LINES = 20
-GROWTH_INVOICES = 20_000
-GROWTH_CUSTOMERS = 50
-GROWTH_MONTHS = 13
-GROWTH_TEMPLATE_LINES = 2
-STATS_LINES = 50_000
-STATS_PRODUCTS = 200
-STATS_ORM_LINES = 1_000  # created through the ORM, then cloned in SQL
-PROVIDERS = 8
-CATEGORIES = (
-    "Compute",
-    "Storage",
-    "Network",
-    "Backup",
-    "HPC",
-    "Licences",
-    "Support",
-    "Object storage",
-    "GPU",
-    "Databases",
-)
-UNITS = ("month", "quarter", "half_month", "day", "hour", "quantity")
-NO_TRACKING = {
-    "tracking_disable": True,
-    "mail_create_nolog": True,
-    "mail_notrack": True,
-    "mail_notify_force_send": False,
-}
-
-
-def log(message):
-    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-# --- database and Odoo setup ---------------------------------------------------
-
-
-def odoo_addons_path():
-    """This repository, then Odoo's own addons (as scripts/lib.sh computes it)."""
-    root = Path(odoo.__file__).resolve().parent
-    candidates = [root / "addons", root.parent / "addons"]
-    core = [str(p) for p in candidates if glob.glob(str(p / "*" / "__manifest__.py"))]
-    return ",".join([str(REPO_ROOT), *core])
-
-
-def psql(db, sql):
-    result = subprocess.run(
-        ["psql", "-X", "-At", "-d", db, "-c", sql],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    return result.stdout.strip() if result.returncode == 0 else None
-
-
-def db_exists(db):
-    return psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
-
-
-def check_postgres():
-    if subprocess.run(["pg_isready", "-q"], check=False).returncode != 0:
-        sys.exit(
-            "PostgreSQL does not answer (pg_isready). Start it, e.g. "
-            "`pg_ctlcluster 15 main start`, and retry."
-        )
-
-
-def stored_dataset(db):
-    """The dataset description kept in the database, or None."""
-    raw = psql(db, f"SELECT value FROM ir_config_parameter WHERE key = '{MARKER}'")
-    if not raw:
-        return None
-    info = json.loads(raw)
-    if info.get("version") != DATASET_VERSION:
-        return None
-    if info.get("month") != datetime.date.today().strftime("%Y-%m"):
-        return None  # the growth window has moved on: regenerate
-    return info
-
-
-def drop_database(db):
-    Registry.delete(db)
-    odoo.sql_db.close_db(db)
-    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
-    filestore = odoo.tools.config.filestore(db)
-    if filestore.rstrip("/").endswith(f"/filestore/{db}") and os.path.isdir(filestore):
-        shutil.rmtree(filestore)
-
-
-def create_database(db, addons_path):
-    log(f"creating {db} and installing {ADDON} (no demo data)")
-    subprocess.run(["createdb", db], check=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-d",
-            db,
-            f"--addons-path={addons_path}",
-            "-i",
-            ADDON,
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-        ],
-        check=True,
-        cwd="/",
-    )
-    state = psql(db, f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'")
-    if state != "installed":
-        sys.exit(f"{ADDON} is not installed in {db} (state: {state})")
-
-
-# --- data generation ---------------------------------------------------------------
-
-
-def month_day(month_start, n, today):
-    """A day of the month ``month_start``, never after today."""
-    limit = today.day if month_start == today.replace(day=1) else 28
-    return month_start + datetime.timedelta(days=n % limit)
-
-
-def line_vals(product, k, month_start, rng, price=None):
-    """An invoice line with the usage fields Waldur items carry."""
-    start = datetime.datetime.combine(month_start, datetime.time())
-    end = start + relativedelta(months=1) - datetime.timedelta(seconds=1)
-    project = k % 7
-    resource_uuid = uuid.UUID(int=rng.getrandbits(128)).hex
-    return {
-        "product_id": product.id,
-        "name": f"{product.name} for vm-{k:05d}",
-        "quantity": rng.choice((1, 1, 2, 3, 10, 24, 720)),
-        "price_unit": price if price is not None else round(rng.uniform(0.5, 90), 2),
-        "billing_unit": UNITS[k % len(UNITS)],
-        "billing_start": start,
-        "billing_end": end,
-        "billing_resource_name": f"vm-{k:05d}",
-        "billing_resource_uuid": resource_uuid,
-        "billing_project_name": f"Project {project}",
-        "billing_project_uuid": uuid.UUID(int=project + 1).hex,
-        "billing_details": {
-            "plan_name": "Standard",
-            "plan_uuid": uuid.UUID(int=1000 + project).hex,
-            "resource_uuid": resource_uuid,
-            "offering_type": "OpenStack.Tenant",
-        },
-    }
-
-
-def create_catalogue(env, rng):
-    company = env.company
-    company.partner_id.write(
-        {
-            "street": "1 Benchmark Street",
-            "city": "Tallinn",
-            "zip": "10111",
-            "email": "billing@example.com",
-            "phone": "+372 555 0100",
-            "vat": "EE100000000",
-        }
-    )
-    providers = env["res.partner"].create(
-        [
-            {"name": f"Provider {i + 1:02d}", "is_company": True}
-            for i in range(PROVIDERS)
-        ]
-    )
-    categories = env["product.category"].create([{"name": n} for n in CATEGORIES])
-    products = env["product.product"].create(
-        [
-            {
-                "name": f"Offering {i + 1:03d}",
-                "default_code": f"OFF-{i + 1:03d}",
-                "type": "service",
-                "lst_price": round(rng.uniform(1, 100), 2),
-                "categ_id": categories[i % len(categories)].id,
-                # Every ninth product has no provider: the company's own.
-                "service_provider_id": (
-                    providers[i % 9].id if i % 9 < len(providers) else False
-                ),
-            }
-            for i in range(STATS_PRODUCTS)
-        ]
-    )
-    return products
-
-
-def create_customer(env, name, n):
-    return env["res.partner"].create(
-        {
-            "name": name,
-            "is_company": True,
-            "email": f"customer{n}@example.com",
-            "street": f"{n} Customer Road",
-            "city": "Tartu",
-            "zip": "50090",
-            "country_id": env.ref("base.ee").id,
-            "vat": f"EE{200000000 + n}",
-        }
-    )
-
-
-def create_invoices(env, vals_list, batch=50):
-    """Create and post customer invoices in batches; return them."""
-    moves = env["account.move"]
-    for i in range(0, len(vals_list), batch):
-        created = env["account.move"].create(vals_list[i : i + batch])
-        created.filtered("invoice_date").action_post()
-        moves |= created
-        env.invalidate_all()  # keep memory flat
-    return moves
-
-
-def create_list_dataset(env, products, months, today, rng):
-    """(a) A dedicated customer with 100 posted invoices of 20 lines."""
-    customer = create_customer(env, "List customer", 0)
-    vals_list = []
-    for i in range(LIST_INVOICES):
-        month = months[i % len(months)]
-        vals_list.append(
-            {
-                "move_type": "out_invoice",
-                "partner_id": customer.id,
-                "invoice_date": month_day(month, i, today),
-                "invoice_line_ids": [
-                    Command.create(
-                        line_vals(
-                            products[(i * 7 + j) % len(products)],
-                            i * LIST_LINES + j,
-                            month,
-                            rng,
-                        )
-                    )
-                    for j in range(LIST_LINES)
-                ],
-            }
-        )
-    create_invoices(env, vals_list, batch=25)
-    return customer
-
-
-def create_growth_templates(env, products, months, today, rng):
-    """One invoice per customer and month through the ORM: the templates.
-
-    Past months are posted (one in 23 then cancelled), the current month is
-    left in draft, as Waldur's current invoice is pending.
-    """
-    customers = env["res.partner"]
-    for n in range(GROWTH_CUSTOMERS):
-        customers |= create_customer(env, f"Growth customer {n + 1:02d}", n + 1)
-    current = today.replace(day=1)
-    vals_list = []
-    for c, customer in enumerate(customers):
-        # Customers differ in size, so that the growth ranking means something.
-        price = round(20 + 400 * (GROWTH_CUSTOMERS - c) / GROWTH_CUSTOMERS, 2)
-        for m, month in enumerate(months):
-            lines = [
-                Command.create(
-                    line_vals(
-                        products[(c * 3 + m + j) % len(products)],
-                        c * 100 + m * 10 + j,
-                        month,
-                        rng,
-                        price=round(price * rng.uniform(0.8, 1.2), 2),
-                    )
-                )
-                for j in range(GROWTH_TEMPLATE_LINES)
-            ]
-            vals_list.append(
-                {
-                    "move_type": "out_invoice",
-                    "partner_id": customer.id,
-                    "invoice_date": month_day(month, c, today),
-                    "invoice_line_ids": lines,
-                }
-            )
-    moves = env["account.move"]
-    for i in range(0, len(vals_list), 130):
-        created = env["account.move"].create(vals_list[i : i + 130])
-        created.filtered(lambda m: m.invoice_date < current).action_post()
-        moves |= created
-    posted = moves.filtered(lambda m: m.state == "posted")
-    cancelled = posted[::23]
-    cancelled.button_draft()
-    cancelled.button_cancel()
-    env.flush_all()
-    return customers, moves
-
-
-def table_columns(cr, table):
-    cr.execute(
-        "SELECT column_name FROM information_schema.columns"
-        " WHERE table_schema = 'public' AND table_name = %s"
-        " ORDER BY ordinal_position",
-        [table],
-    )
-    return [name for (name,) in cr.fetchall()]
-
-
-def insert_select(cr, table, overrides, from_clause, params=None):
-    """INSERT INTO table SELECT every column of ``s`` (source row) or override."""
-    columns = table_columns(cr, table)
-    exprs = [overrides.get(column, f's."{column}"') for column in columns]
-    quoted = ", ".join(f'"{column}"' for column in columns)
-    cr.execute(
-        f"INSERT INTO {table} ({quoted}) SELECT {', '.join(exprs)} {from_clause}",
-        params,
-    )
-    return cr.rowcount
-
-
-NEW_UUID = "replace(gen_random_uuid()::text, '-', '')"
-
-
-def clone_lines_rels(cr):
-    """Copy the taxes and tax tags of the lines listed in bench_line_map."""
-    for table, column in (
-        ("account_move_line_account_tax_rel", "account_tax_id"),
-        ("account_account_tag_account_move_line_rel", "account_account_tag_id"),
-    ):
-        cr.execute(
-            f"INSERT INTO {table} (account_move_line_id, {column})"
-            f" SELECT lm.new_id, r.{column} FROM bench_line_map lm"
-            f" JOIN {table} r ON r.account_move_line_id = lm.src_id"
-        )
-
-
-def clone_growth_invoices(cr, templates, copies, today):
-    """Clone ``templates`` (with their lines) ``copies`` times in SQL.
-
-    A clone keeps its template's customer, month, lines and amounts, and gets
-    a new id, uuid, number and a day of the same month (so billing_year,
-    billing_month and billing_period_start stay those of the template; they
-    are set from the new invoice date anyway).
-    """
-    cr.execute(
-        """
-        CREATE TEMP TABLE bench_move_map ON COMMIT DROP AS
-        SELECT t.id AS src_id,
-               nextval('account_move_id_seq')::int AS new_id,
-               t.invoice_date AS old_date,
-               date_trunc('month', t.invoice_date)::date + mod(
-                   g.n,
-                   CASE WHEN date_trunc('month', t.invoice_date)
-                             = date_trunc('month', %(today)s::date)
-                        THEN extract(day FROM %(today)s::date)::int
-                        ELSE 28 END
-               ) AS new_date
-          FROM generate_series(0, %(copies)s - 1) g(n)
-          JOIN (SELECT id, invoice_date,
-                       row_number() OVER (ORDER BY id) - 1 AS idx
-                  FROM account_move WHERE id = ANY(%(ids)s)) t
-            ON t.idx = mod(g.n, %(count)s)
-        """,
-        {"today": today, "copies": copies, "ids": templates, "count": len(templates)},
-    )
-    numbered = "s.name IS NOT NULL AND s.name <> '/'"
-    new_name = f"CASE WHEN {numbered} THEN 'BENCH/' || m.new_id ELSE s.name END"
-    delta = "(m.new_date - m.old_date)"
-    moves = insert_select(
-        cr,
-        "account_move",
-        {
-            "id": "m.new_id",
-            "uuid": NEW_UUID,
-            "name": new_name,
-            "sequence_prefix": (
-                f"CASE WHEN {numbered} THEN 'BENCH/' ELSE s.sequence_prefix END"
-            ),
-            "sequence_number": (
-                f"CASE WHEN {numbered} THEN m.new_id ELSE s.sequence_number END"
-            ),
-            "payment_reference": (
-                f"CASE WHEN s.payment_reference = s.name THEN {new_name}"
-                " ELSE s.payment_reference END"
-            ),
-            "access_token": "NULL",
-            "date": f"s.date + {delta}",
-            "invoice_date": "m.new_date",
-            "invoice_date_due": f"s.invoice_date_due + {delta}",
-            "billing_year": "extract(year FROM m.new_date)::int",
-            "billing_month": "extract(month FROM m.new_date)::int",
-            "billing_period_start": "date_trunc('month', m.new_date)::date",
-        },
-        "FROM bench_move_map m JOIN account_move s ON s.id = m.src_id",
-    )
-    cr.execute(
-        """
-        CREATE TEMP TABLE bench_line_map ON COMMIT DROP AS
-        SELECT l.id AS src_id,
-               nextval('account_move_line_id_seq')::int AS new_id,
-               m.new_id AS new_move_id,
-               m.new_date,
-               m.new_date - m.old_date AS delta
-          FROM bench_move_map m JOIN account_move_line l ON l.move_id = m.src_id
-        """
-    )
-    lines = insert_select(
-        cr,
-        "account_move_line",
-        {
-            "id": "lm.new_id",
-            "move_id": "lm.new_move_id",
-            "uuid": NEW_UUID,
-            "move_name": "nm.name",
-            "date": "s.date + lm.delta",
-            "invoice_date": "lm.new_date",
-            "date_maturity": "s.date_maturity + lm.delta",
-        },
-        "FROM bench_line_map lm JOIN account_move_line s ON s.id = lm.src_id"
-        " JOIN account_move nm ON nm.id = lm.new_move_id",
-    )
-    clone_lines_rels(cr)
-    cr.execute("DROP TABLE bench_line_map")
-    cr.execute("DROP TABLE bench_move_map")
-    return moves, lines
-
-
-def create_stats_invoice(env, products, months, today, rng):
-    """(c) One posted invoice of 50,000 lines over 200 products.
-
-    The ORM creates and posts 1,000 lines; SQL then clones those product
-    lines 49 times and multiplies the tax line, the receivable line and the
-    invoice's amounts by 50, so that every line keeps its own price_subtotal
-    and price_total and the invoice stays balanced with matching totals.
-    """
-    customer = create_customer(env, "Stats customer", 999)
-    month = months[-2]
-    invoice = create_invoices(
-        env,
-        [
-            {
-                "move_type": "out_invoice",
-                "partner_id": customer.id,
-                "invoice_date": month_day(month, 4, today),
-                "invoice_line_ids": [
-                    Command.create(
-                        line_vals(products[k % len(products)], k, month, rng)
-                    )
-                    for k in range(STATS_ORM_LINES)
-                ],
-            }
-        ],
-    )
-    env.flush_all()
-    factor = STATS_LINES // STATS_ORM_LINES
-    cr = env.cr
-    cr.execute(
-        """
-        CREATE TEMP TABLE bench_line_map ON COMMIT DROP AS
-        SELECT l.id AS src_id,
-               nextval('account_move_line_id_seq')::int AS new_id,
-               g.n
-          FROM account_move_line l CROSS JOIN generate_series(1, %s) g(n)
-         WHERE l.move_id = %s AND l.display_type = 'product'
-         ORDER BY g.n, l.sequence, l.id
-        """,
-        [factor - 1, invoice.id],
-    )
-    insert_select(
-        cr,
-        "account_move_line",
-        {"id": "lm.new_id", "uuid": NEW_UUID},
-        "FROM bench_line_map lm JOIN account_move_line s ON s.id = lm.src_id",
-    )
-    clone_lines_rels(cr)
-    cr.execute("DROP TABLE bench_line_map")
-    scaled = [
-        "balance",
-        "debit",
-        "credit",
-        "amount_currency",
-        "amount_residual",
-        "amount_residual_currency",
-        "tax_base_amount",
-    ]
-    cr.execute(
-        "UPDATE account_move_line SET "
-        + ", ".join(f"{name} = {name} * %(f)s" for name in scaled)
-        + " WHERE move_id = %(id)s AND display_type IN ('tax', 'payment_term')",
-        {"f": factor, "id": invoice.id},
-    )
-    amounts = [
-        name for name in table_columns(cr, "account_move") if name.startswith("amount_")
-    ]
-    cr.execute(
-        "UPDATE account_move SET "
-        + ", ".join(f"{name} = {name} * %(f)s" for name in amounts)
-        + " WHERE id = %(id)s",
-        {"f": factor, "id": invoice.id},
-    )
-    env.invalidate_all()
-    return invoice
-
-
-def expect(condition, message):
-    """Stop the benchmark when ``condition`` is false (asserts vanish with -O)."""
-    if not condition:
-        raise SystemExit(f"benchmark check failed: {message}")
-
-
-def sql_value(cr, query, params=None):
-    cr.execute(query, params)
-    return cr.fetchone()[0]
-
-
-def check_dataset(cr, info):
-    """Fail loudly when the generated data is not what the benchmark needs."""
-    growth = sql_value(
-        cr,
-        "SELECT count(*) FROM account_move"
-        " WHERE move_type = 'out_invoice' AND commercial_partner_id = ANY(%s)",
-        [info["growth_customer_ids"]],
-    )
-    expect(growth == GROWTH_INVOICES, f"{growth} growth invoices")
-    lines = sql_value(
-        cr,
-        "SELECT count(*) FROM account_move_line"
-        " WHERE move_id = %s AND display_type = 'product'",
-        [info["stats_invoice_id"]],
-    )
-    expect(lines == STATS_LINES, f"{lines} lines on the stats invoice")
-    unbalanced = sql_value(
-        cr,
-        "SELECT count(*) FROM (SELECT move_id FROM account_move_line"
-        " GROUP BY move_id HAVING sum(balance) <> 0) unbalanced",
-    )
-    expect(unbalanced == 0, f"{unbalanced} unbalanced moves")
-    # Stored billing fields agree with the invoice dates.
-    wrong = sql_value(
-        cr,
-        """
-        SELECT count(*) FROM account_move
-         WHERE move_type = 'out_invoice' AND (
-               billing_year <> extract(year FROM invoice_date)
-            OR billing_month <> extract(month FROM invoice_date)
-            OR billing_period_start <> date_trunc('month', invoice_date)::date
-            OR commercial_partner_id <> partner_id
-            OR billing_state IS NULL)
-        """,
-    )
-    expect(wrong == 0, f"{wrong} invoices with wrong billing fields")
-    cr.execute(
-        "SELECT billing_state, count(*) FROM account_move"
-        " WHERE move_type = 'out_invoice' GROUP BY 1 ORDER BY 1"
-    )
-    return dict(cr.fetchall())
-
-
-RECOMPUTED_MOVE_FIELDS = [
-    "amount_untaxed",
-    "amount_tax",
-    "amount_total",
-    "amount_residual",
-    "amount_untaxed_signed",
-    "amount_tax_signed",
-    "amount_total_signed",
-    "amount_residual_signed",
-    "payment_state",
-    "billing_state",
-    "billing_year",
-    "billing_month",
-    "billing_period_start",
-    "commercial_partner_id",
-    "invoice_partner_display_name",
-]
-
-
-def recompute_differences(records, field_names):
-    """(id, field, stored, recomputed) where the ORM disagrees with the SQL."""
-    env = records.env
-    stored = {r.id: {name: r[name] for name in field_names} for r in records}
-    env.invalidate_all()
-    records = records.browse(records.ids)
-    for name in field_names:
-        env.add_to_compute(records._fields[name], records)
-    records._recompute_recordset(field_names)
-    return [
-        (record.id, name, stored[record.id][name], record[name])
-        for record in records
-        for name in field_names
-        if record[name] != stored[record.id][name]
-    ]
-
-
-def check_with_orm(env, info):
-    """Recompute what SQL wrote (a sample of clones, the big invoice's totals
-    and 2,000 of its lines) with the ORM's compute methods; nothing is saved.
-    """
-    cr = env.cr
-    cr.execute(
-        "SELECT id FROM account_move"
-        " WHERE move_type = 'out_invoice' AND commercial_partner_id = ANY(%s)"
-        " ORDER BY random() LIMIT 300",
-        [info["growth_customer_ids"]],
-    )
-    ids = [row[0] for row in cr.fetchall()] + [info["stats_invoice_id"]]
-    moves = env["account.move"].browse(ids)
-    diffs = recompute_differences(moves, RECOMPUTED_MOVE_FIELDS)
-    lines = env["account.move.line"].search(
-        [("move_id", "=", info["stats_invoice_id"]), ("display_type", "=", "product")],
-        order="id desc",
-        limit=2000,
-    )
-    diffs += recompute_differences(lines, ["price_subtotal", "price_total"])
-    cr.rollback()
-    expect(not diffs, f"stored values differ from the ORM's: {diffs[:5]}")
-
-
-def generate(db):
-    """Build the three datasets; return their description (also stored)."""
-    started = time.perf_counter()
-    rng = random.Random(20261121)
-    today = datetime.date.today()
-    months = [
-        today.replace(day=1) - relativedelta(months=i)
-        for i in range(GROWTH_MONTHS - 1, -1, -1)
-    ]
-    timings = {}
-    with Registry(db).cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, dict(NO_TRACKING))
-        t = time.perf_counter()
-        products = create_catalogue(env, rng)
-        list_customer = create_list_dataset(env, products, months, today, rng)
-        timings["list_orm"] = time.perf_counter() - t
-        log(f"  (a) {LIST_INVOICES} x {LIST_LINES} lines: {timings['list_orm']:.1f}s")
-
-        t = time.perf_counter()
-        customers, templates = create_growth_templates(
-            env, products, months, today, rng
-        )
-        timings["growth_orm"] = time.perf_counter() - t
-        t = time.perf_counter()
-        moves, lines = clone_growth_invoices(
-            cr, templates.ids, GROWTH_INVOICES - len(templates), today
-        )
-        timings["growth_sql"] = time.perf_counter() - t
-        log(
-            f"  (b) {len(templates)} ORM invoices in {timings['growth_orm']:.1f}s,"
-            f" {moves} clones ({lines} lines) in SQL in {timings['growth_sql']:.1f}s"
-        )
-
-        t = time.perf_counter()
-        invoice = create_stats_invoice(env, products, months, today, rng)
-        timings["stats"] = time.perf_counter() - t
-        log(f"  (c) 1 invoice x {STATS_LINES} lines: {timings['stats']:.1f}s")
-
-        info = {
-            "version": DATASET_VERSION,
-            "month": today.strftime("%Y-%m"),
-            "list_customer_id": list_customer.id,
-            "list_customer_uuid": list_customer.uuid,
-            "growth_customer_ids": customers.ids,
-            "stats_invoice_id": invoice.id,
-            "stats_invoice_uuid": invoice.uuid,
-        }
-        env.flush_all()
-        cr.commit()
-        info["billing_states"] = check_dataset(cr, info)
-        check_with_orm(env, info)
-        info["generation_seconds"] = round(time.perf_counter() - started, 1)
-        info["generation_timings"] = {k: round(v, 1) for k, v in timings.items()}
-        env["ir.config_parameter"].set_param(MARKER, json.dumps(info))
-        cr.commit()
-        cr.execute("ANALYZE")
-    return info
-
-
-def make_api_key(db):
-    with Registry(db).cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        admin = env.ref("base.user_admin")
-        cr.execute(
-            "DELETE FROM res_users_apikeys WHERE name = 'bench' AND user_id = %s",
-            [admin.id],
-        )
-        key = (
-            env["res.users.apikeys"]
-            .with_user(admin)
-            .sudo()
-            ._generate("rpc", "bench", None)
-        )
-        cr.commit()
-        return key, admin.id
-
-
-# --- the server and the measurements ----------------------------------------------
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def start_server(db, addons_path, port):
-    command = [
-        sys.executable,
-        "-m",
-        "odoo",
-        "-d",
-        db,
-        f"--addons-path={addons_path}",
-        f"--db-filter=^{db}$",
-        f"--http-port={port}",
-        "--http-interface=127.0.0.1",
-        "--workers=0",
-        "--max-cron-threads=0",
-        "--log-level=warn",
-        # One line per request with its query count, SQL time and the rest.
-        "--log-handler=werkzeug:INFO",
-        f"--logfile={SERVER_LOG}",
-    ]
-    SERVER_LOG.unlink(missing_ok=True)
-    server = subprocess.Popen(command, cwd="/")
-    deadline = time.monotonic() + 120
-    url = f"http://127.0.0.1:{port}/web/health"
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            sys.exit(f"the Odoo server exited ({server.returncode}); see {SERVER_LOG}")
-        try:
-            if requests.get(url, timeout=2).status_code == 200:
-                return server
-        except requests.RequestException:
-            pass
-        time.sleep(0.3)
-    server.terminate()
-    sys.exit(f"the Odoo server did not answer within 120 s; see {SERVER_LOG}")
-
-
-def stop_server(server):
-    server.terminate()
-    try:
-        server.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
+REQUEST_TIMEOUT = 600  # the 50,000-line invoice renders for seconds
 
 
 def summary(samples):
@@ -898,7 +171,7 @@ def measure_http(base_url, key, endpoint, repeat):
     session = requests.Session()
     session.headers["Authorization"] = f"Token {key}"
     url = base_url + endpoint["path"]
-    samples, response = timed(lambda: session.get(url, timeout=600), repeat)
+    samples, response = timed(lambda: session.get(url, timeout=REQUEST_TIMEOUT), repeat)
     endpoint["check"](response)
     session.close()
     return summary(samples), len(response.content)
@@ -1129,7 +402,7 @@ def machine():
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--db", default="bench_waldur", help="default: bench_waldur")
+    parser.add_argument("--db", default=DEFAULT_DB, help=f"default: {DEFAULT_DB}")
     parser.add_argument(
         "--keep",
         action="store_true",
@@ -1137,7 +410,10 @@ def parse_args():
         "this month's dataset",
     )
     parser.add_argument(
-        "--repeat", type=int, default=15, help="timed runs per request (default 15)"
+        "--repeat",
+        type=int,
+        default=DEFAULT_REPEAT,
+        help=f"timed runs per request (default {DEFAULT_REPEAT})",
     )
     args = parser.parse_args()
     if not re.fullmatch(rf"{DB_PREFIX}\w+", args.db, re.ASCII):
@@ -1171,7 +447,7 @@ def prepare_database(db, keep, addons_path):
 def main():
     args = parse_args()
     check_postgres()
-    addons_path = odoo_addons_path()
+    addons_path = ADDONS_PATH
     odoo.tools.config.parse_config(
         [
             f"--addons-path={addons_path}",
@@ -1187,7 +463,7 @@ def main():
     try:
         key, uid = make_api_key(args.db)
         port = free_port()
-        server = start_server(args.db, addons_path, port)
+        server = start_server(args.db, addons_path, port, SERVER_LOG)
         log(f"server up on port {port} (pid {server.pid})")
         results = run_measurements(
             args.db, key, uid, info, f"http://127.0.0.1:{port}", args.repeat

@@ -1,2 +1,3 @@
 from . import models
 from . import controllers
+from .hooks import pre_init_hook

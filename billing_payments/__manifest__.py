@@ -1,10 +1,11 @@
 {
     "name": "Billing Payments",
     "summary": "Waldur and Space Invoices billing APIs on Odoo invoices and payments",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/billing-payments/billing_payments",
     "author": "billing_payments contributors",
+    "maintainers": ["billing-payments"],
     "license": "LGPL-3",
     "development_status": "Alpha",
     "depends": ["account"],
@@ -23,6 +24,5 @@
     "demo": [
         "demo/billing_demo.xml",
     ],
-    "installable": True,
-    "application": False,
+    "pre_init_hook": "pre_init_hook",
 }

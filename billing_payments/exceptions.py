@@ -1,4 +1,13 @@
-from odoo.exceptions import UserError
+"""Every exception of the addon, in one plain module (no ORM).
+
+Models raise the business ones (Odoo ``UserError`` subclasses, which the web
+client shows as dialogs); the API dialects raise the request ones. Each
+dialect renders both in its own error format (``error_response``).
+"""
+
+from odoo.exceptions import AccessDenied, UserError, ValidationError
+
+# --- business errors (raised by models) -------------------------------------
 
 
 class BillingConflictError(UserError):
@@ -7,3 +16,84 @@ class BillingConflictError(UserError):
     The APIs answer it with 409 Conflict (a locked period, a record still in
     use, a state that does not allow the operation).
     """
+
+
+class ProofRejected(ValidationError):
+    """A proof-of-payment file that is not accepted.
+
+    ``too_large`` tells a file over the size limit (the Waldur API answers
+    413) from one of a refused type (400).
+    """
+
+    def __init__(self, message, too_large=False):
+        super().__init__(message)
+        self.too_large = too_large
+
+
+# --- request errors (raised by the dialects) ---------------------------------
+
+
+class ApiError(Exception):
+    """An error response already shaped by its dialect."""
+
+    def __init__(self, status, payload, headers=None):
+        super().__init__(status, payload)
+        self.status = status
+        self.payload = payload
+        self.headers = headers or {}
+
+
+class AuthenticationFailed(AccessDenied):
+    """No valid API key (401).
+
+    An AccessDenied, because ``ir.http`` lets only those (and HTTP errors)
+    leave an authentication method unchanged.
+    """
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class PermissionDenied(Exception):
+    """Authenticated, but not allowed to do this (403)."""
+
+
+class NotFound(Exception):
+    """No such record visible to the user (404); ``label`` names its kind."""
+
+    def __init__(self, label):
+        super().__init__(label)
+        self.label = label
+
+
+class MethodNotAllowed(Exception):
+    """The route exists but not for this HTTP verb (405)."""
+
+    def __init__(self, method):
+        super().__init__(method)
+        self.method = method
+
+
+class MalformedBody(Exception):
+    """The request body cannot be parsed (400)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidPage(Exception):
+    """A page number outside the result (404)."""
+
+
+class FilterError(Exception):
+    """A Space Invoices filter that cannot be understood (400).
+
+    ``path`` names the culprit (e.g. ``where.amount.gt``).
+    """
+
+    def __init__(self, message, path=""):
+        super().__init__(message)
+        self.message = message
+        self.path = path

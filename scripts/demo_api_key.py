@@ -43,18 +43,7 @@ def main(argv=None):
         )
         if not admin:
             sys.exit(f"No user with login {ADMIN_LOGIN!r} in {args.database}.")
-        # res.users.apikeys is a technical model; sudo is the supported way
-        # to manage another user's keys from a script.
-        env["res.users.apikeys"].sudo().search(
-            [("user_id", "=", admin.id), ("name", "=", KEY_NAME)]
-        ).unlink()
-        # with_user(admin): the key belongs to env.user; sudo: no expiry needed.
-        key = (
-            env["res.users.apikeys"]
-            .with_user(admin)
-            .sudo()
-            ._generate("rpc", KEY_NAME, None)
-        )
+        key = admin._billing_new_api_key(KEY_NAME, replace=True)
         cr.commit()
     sys.stdout.write(key + "\n")
 

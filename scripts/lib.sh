@@ -48,32 +48,15 @@ require_odoo() {
   exit 2
 }
 
-# Odoo's own addons directories, comma-separated, computed the way Odoo's
-# config computes its default addons_path (odoo/addons, and ../addons next to
-# the package as in a git clone of odoo/odoo). Passing --addons-path replaces
-# that default, so we must add them back ourselves: odoo/addons (base) is
-# re-added by Odoo anyway, but in a git clone `account` lives in ../addons.
-odoo_core_addons_path() {
-  (cd / && "$PYTHON" - <<'EOF'
-import glob
-import os
-
-import odoo
-
-root = os.path.dirname(os.path.abspath(odoo.__file__))
-candidates = [os.path.join(root, "addons"), os.path.join(os.path.dirname(root), "addons")]
-# Same test as Odoo's config._is_addons_path: holds at least one module.
-print(",".join(p for p in candidates if glob.glob(os.path.join(p, "*", "__manifest__.py"))))
-EOF
-  )
-}
-
-# Sets ADDONS_PATH: this repository first, then Odoo's own addons.
+# Sets ADDONS_PATH: this repository first, then Odoo's own addons directories
+# (passing --addons-path replaces Odoo's default, so they must be added back).
+# scripts/addons_path.py is the one computation of it, shared with the
+# benchmarks and the end-to-end tests. `cd /` so that nothing in the current
+# directory can shadow the odoo package it looks for.
 compute_addons_path() {
-  local core
-  core="$(odoo_core_addons_path)"
   # shellcheck disable=SC2034 # read by the scripts that source this file
-  ADDONS_PATH="$REPO_ROOT${core:+,$core}"
+  ADDONS_PATH="$(cd / && "$PYTHON" "$REPO_ROOT/scripts/addons_path.py")" ||
+    die 2 "Could not compute the addons path (scripts/addons_path.py failed)."
 }
 
 # --- PostgreSQL ------------------------------------------------------------

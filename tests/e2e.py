@@ -1,12 +1,77 @@
 """Helpers for the end-to-end tests that drive Odoo as separate processes."""
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+import requests
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 ADDON = "billing_payments"
+# A loaded 2-core machine may take minutes to start a server or to load a
+# registry in a new worker: these bound waits, they are not expected times.
+SERVER_START_TIMEOUT = 300
+HEALTH_REQUEST_TIMEOUT = 10  # one readiness probe; a slow answer is retried
+REQUEST_TIMEOUT = 300  # one API request of a test
+HEALTH_PATH = "/web/health"
+# "first-last": the HTTP ports the tests and benchmarks may use, for machines
+# that share port ranges between jobs; unset, the system picks a free one.
+PORTS_VARIABLE = "BILLING_TEST_HTTP_PORTS"
+
+# scripts/addons_path.py is the one computation of the addons path (also run
+# by scripts/lib.sh); scripts/ is not a package, so it is imported from there.
+sys.path.insert(0, str(REPO_ROOT / "scripts"))
+from addons_path import addons_path  # noqa: E402
+
+ADDONS_PATH = addons_path()
+
+
+def free_port():
+    """A TCP port of 127.0.0.1 that nothing listens on now."""
+    ports = os.environ.get(PORTS_VARIABLE)
+    if not ports:
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            return sock.getsockname()[1]
+    first, last = (int(port) for port in ports.split("-"))
+    for port in range(first, last + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError(f"no free port in {PORTS_VARIABLE}={ports}")
+
+
+class ServerNotReady(RuntimeError):
+    """The Odoo server exited, or did not answer in time."""
+
+
+def wait_for_server(base_url, process=None, timeout=SERVER_START_TIMEOUT):
+    """Return once ``base_url`` answers 200 on /web/health.
+
+    Whatever goes wrong before that (refused connection, read timeout of a
+    server still loading, an error status) means "not ready yet", so that a
+    slow machine only makes this wait longer. Raises ServerNotReady when
+    ``process`` (the server's Popen, if given) exits or ``timeout`` passes.
+    """
+    url = base_url.rstrip("/") + HEALTH_PATH
+    deadline = time.monotonic() + timeout
+    while True:
+        if process is not None and process.poll() is not None:
+            raise ServerNotReady(f"the Odoo server exited ({process.returncode})")
+        try:
+            if requests.get(url, timeout=HEALTH_REQUEST_TIMEOUT).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        if time.monotonic() > deadline:
+            raise ServerNotReady(f"{url} did not answer 200 within {timeout} s")
+        time.sleep(0.5)
 
 
 def odoo_command(database, *args, env=None, timeout=900):
@@ -17,7 +82,7 @@ def odoo_command(database, *args, env=None, timeout=900):
         "odoo",
         "-d",
         database,
-        f"--addons-path={REPO_ROOT}",
+        f"--addons-path={ADDONS_PATH}",
         "--stop-after-init",
         "--log-level=warn",
         *args,
@@ -35,7 +100,7 @@ def odoo_script(database, code, timeout=300):
 import odoo
 from odoo.modules.registry import Registry
 odoo.tools.config.parse_config(
-    ["-d", {database!r}, "--addons-path={REPO_ROOT}", "--log-level=warn"]
+    ["-d", {database!r}, "--addons-path={ADDONS_PATH}", "--log-level=warn"]
 )
 with Registry({database!r}).cursor() as cr:
     env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {{}})

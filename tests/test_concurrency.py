@@ -7,15 +7,25 @@ it and Odoo retries it, and the retry sees the committed result (409 or 400).
 Exactly one payment or reconciliation must exist afterwards.
 """
 
-import socket
 import subprocess
 import sys
 import threading
-import time
 
 import pytest
 import requests
-from e2e import ADDON, REPO_ROOT, dropdb, odoo_command, odoo_script, psql
+from e2e import (
+    ADDON,
+    ADDONS_PATH,
+    REQUEST_TIMEOUT,
+    dropdb,
+    free_port,
+    odoo_command,
+    odoo_script,
+    psql,
+    wait_for_server,
+)
+
+pytestmark = pytest.mark.e2e  # Odoo processes of its own; not in `make test-fast`
 
 DATABASE = "billing_e2e_concurrency"
 
@@ -43,16 +53,9 @@ second = invoice.copy({"invoice_date": invoice.invoice_date})
 second.action_post()
 profile = env["billing.payment.profile"].search([("partner_id", "=", customer.id)])
 payment = env["account.payment"]._billing_create_payment(profile, second.date, 50.0)
-admin = env.ref("base.user_admin")
-key = env["res.users.apikeys"].with_user(admin).sudo()._generate("rpc", "race", None)
+key = env.ref("base.user_admin")._billing_new_api_key("race")
 print(invoice.uuid, key, second.uuid, payment.uuid)
 """
-
-
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +77,7 @@ def server():
                 "odoo",
                 "-d",
                 DATABASE,
-                f"--addons-path={REPO_ROOT}",
+                f"--addons-path={ADDONS_PATH}",
                 f"--db-filter=^{DATABASE}$",
                 "--http-interface=127.0.0.1",
                 f"--http-port={port}",
@@ -86,22 +89,13 @@ def server():
             stderr=subprocess.DEVNULL,
         )
         base = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while True:
-            try:
-                if requests.get(f"{base}/web/health", timeout=5).ok:
-                    break
-            except requests.ConnectionError:
-                pass
-            assert process.poll() is None, "the server stopped"
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.5)
+        wait_for_server(base, process)
         # Load the registry in both workers before the race.
         for _ in range(4):
             requests.get(
                 f"{base}/api/invoices/{invoice_uuid}/",
                 headers={"Authorization": f"Token {key}"},
-                timeout=60,
+                timeout=REQUEST_TIMEOUT,
             ).raise_for_status()
         yield base, invoice_uuid, key, second_uuid, payment_uuid
     finally:
@@ -122,7 +116,7 @@ def race(url, key, count=2, body=None):
             url,
             json=body or {},
             headers={"Authorization": f"Token {key}"},
-            timeout=120,
+            timeout=REQUEST_TIMEOUT,
         )
 
     threads = [threading.Thread(target=post, args=(i,)) for i in range(count)]

@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 import requests
-from e2e import REPO_ROOT, psql
+from e2e import REPO_ROOT, REQUEST_TIMEOUT, ServerNotReady, psql, wait_for_server
+
+pytestmark = pytest.mark.e2e  # Odoo processes of its own; not in `make test-fast`
 
 PG_VERSION = (
     subprocess.run(
@@ -98,20 +100,18 @@ class RunningServer:
             time.sleep(1)
         raise AssertionError("no API key printed:\n" + self.output()[-4000:])
 
-    def get(self, path, key, timeout=120):
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                return requests.get(
-                    f"http://127.0.0.1:{HTTP_PORT}{path}",
-                    headers={"Authorization": f"Token {key}"},
-                    timeout=30,
-                )
-            except requests.ConnectionError:
-                assert self.process.poll() is None, self.output()[-4000:]
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(1)
+    def get(self, path, key):
+        base = f"http://127.0.0.1:{HTTP_PORT}"
+        try:
+            # The key is printed before the server starts listening.
+            wait_for_server(base, self.process)
+        except ServerNotReady as error:
+            raise AssertionError(f"{error}:\n{self.output()[-4000:]}") from error
+        return requests.get(
+            base + path,
+            headers={"Authorization": f"Token {key}"},
+            timeout=REQUEST_TIMEOUT,
+        )
 
     def stop(self):
         if self.process.poll() is None:

@@ -1,7 +1,7 @@
-"""Routes of the Space Invoices payments API: parse, call one model method, render."""
+"""Routes of the Space Invoices payments API: resolve, call one model method,
+render (see ``dialects.spaceinvoices.payments`` for the protocol)."""
 
 from odoo import http
-from odoo.http import request
 
 from ..dialects import common, spaceinvoices
 from ..dialects.spaceinvoices import payments
@@ -13,58 +13,46 @@ class SpaceInvoicesPaymentController(http.Controller):
         if common.method("GET", "POST") == "POST":
             common.check_billing_rights()  # LoopBack's 401 when missing
             document = payments.find_document(document_id)
-            payment = request.env["account.payment"]._billing_pay_invoice(
+            payment = payments.payments()._billing_pay_invoice(
                 document, **payments.parse_create(document)
             )
-            return common.json_response(payments.render_payment(payment))
+            return payments.response(payment)
         payments.check_read_rights()
-        document = payments.find_document(document_id)
-        return payments.list_response([("invoice_ids", "in", document.ids)])
+        return payments.list_response(payments.find_document(document_id))
 
     @spaceinvoices.route("/v1/documents/<string:document_id>/payments/count")
     def document_payment_count(self, document_id, **_params):
         common.method("GET")
         payments.check_read_rights()
-        document = payments.find_document(document_id)
-        return payments.count_response([("invoice_ids", "in", document.ids)])
+        return payments.count_response(payments.find_document(document_id))
 
     @spaceinvoices.route("/v1/organizations/<string:organization_id>/payments")
     def organization_payments(self, organization_id, **_params):
         common.method("GET")
         payments.check_read_rights()
-        company = payments.find_organization(organization_id)
-        return payments.list_response([("company_id", "=", company.id)])
+        return payments.list_response(payments.find_organization(organization_id))
 
     @spaceinvoices.route("/v1/organizations/<string:organization_id>/payments/count")
     def organization_payment_count(self, organization_id, **_params):
         common.method("GET")
         payments.check_read_rights()
-        company = payments.find_organization(organization_id)
-        return payments.count_response([("company_id", "=", company.id)])
+        return payments.count_response(payments.find_organization(organization_id))
 
     @spaceinvoices.route("/v1/payments/<string:payment_id>")
     def payment(self, payment_id, **_params):
         verb = common.method("GET", "PUT", "PATCH", "DELETE")
         if verb == "GET":
             payments.check_read_rights()
-            query = payments.read_filter()
-            payment = payments.find_payment(payment_id, deleted=query.deleted)
-            return common.json_response(payments.render_payment(payment, query))
+            return payments.detail_response(payment_id)
         common.check_billing_rights()
         if verb == "DELETE":
             # Soft delete; an unknown or already deleted payment counts 0.
             payment = payments.search_payment(payment_id)
             payment._billing_cancel()
-            return common.json_response({"count": len(payment)})
+            return payments.deleted_response(payment)
         payment = payments.find_payment(payment_id)
-        document = payment._billing_linked_invoices()[:1]
-        values = payments.parse_payment(
-            document,
-            required=("type", "date", "amount") if verb == "PUT" else (),
-            replace=verb == "PUT",
-        )
-        payment._billing_update(**values)
-        return common.json_response(payments.render_payment(payment))
+        payment._billing_update(**payments.parse_update(payment, verb))
+        return payments.response(payment)
 
     @spaceinvoices.route(["/v1", "/v1/<path:_path>"], auth="none")
     def unknown_route(self, **_params):

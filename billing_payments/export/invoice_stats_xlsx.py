@@ -18,7 +18,7 @@ from odoo.http import content_disposition, request
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 COLUMNS = [
-    # (header, width, row key, numeric)
+    # (English header, width, row key, numeric); callers translate the headers
     ("Offering", 36, "offering_name", False),
     ("Offering UUID", 34, "uuid", False),
     ("Category", 22, "category", False),
@@ -51,8 +51,15 @@ def _number_format(decimal_places):
     return "#,##0" + ("." + "0" * decimal_places if decimal_places else "")
 
 
-def write_invoice_stats_xlsx(rows, title, currency_name="", decimal_places=2):
-    """The workbook's bytes; ``rows`` as returned by ``stats_table_rows``."""
+def write_invoice_stats_xlsx(
+    rows, title, currency_name="", decimal_places=2, labels=None
+):
+    """The workbook's bytes; ``rows`` as returned by ``stats_table_rows``.
+
+    ``labels`` maps the English headers (and "Total") to the user's
+    language; this module has no ORM, so the model translates them.
+    """
+    labels = labels or {}
     output = io.BytesIO()
     workbook = xlsxwriter.Workbook(output, {"in_memory": True})
     sheet = workbook.add_worksheet(title[:31])
@@ -64,6 +71,7 @@ def write_invoice_stats_xlsx(rows, title, currency_name="", decimal_places=2):
     bold_text = workbook.add_format({"bold": True, "top": 1})
 
     for col, (header, width, _key, numeric) in enumerate(COLUMNS):
+        header = labels.get(header, header)
         label = f"{header} ({currency_name})" if numeric and currency_name else header
         sheet.write_string(0, col, label, bold)
         sheet.set_column(col, col, width)
@@ -76,7 +84,7 @@ def write_invoice_stats_xlsx(rows, title, currency_name="", decimal_places=2):
 
     last = len(rows)  # zero-based index of the last data row
     total_row = last + 1
-    sheet.write_string(total_row, 0, "Total", bold_text)
+    sheet.write_string(total_row, 0, labels.get("Total", "Total"), bold_text)
     for col, (_header, _width, key, numeric) in enumerate(COLUMNS):
         if not numeric:
             if col:

@@ -10,3 +10,4 @@ from . import product_product
 from . import product_template
 from . import res_company
 from . import res_partner
+from . import res_users

@@ -1,14 +1,13 @@
-from urllib.parse import urlsplit
-
 from dateutil.relativedelta import relativedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import config
 
 from ..exceptions import BillingConflictError
 from ..export.invoice_stats_xlsx import stats_table_rows, write_invoice_stats_xlsx
 from ..money import quantize
+from ..utils import is_http_url
 
 # Invoices that count as billed: everything but cancelled ones.
 BILLED_STATES = ("pending", "created", "paid")
@@ -24,15 +23,6 @@ BILLING_STATES = [
     ("paid", "Paid"),
     ("canceled", "Canceled"),
 ]
-
-
-def is_http_url(value):
-    """True for an absolute http(s) URL with a host."""
-    try:
-        parts = urlsplit(value)
-    except ValueError:
-        return False
-    return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
 class AccountMove(models.Model):
@@ -123,7 +113,7 @@ class AccountMove(models.Model):
         for move in self:
             if move.payment_url and not is_http_url(move.payment_url):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The payment URL %(url)s is not valid: "
                         "enter an absolute http:// or https:// address.",
                         url=move.payment_url,
@@ -134,14 +124,16 @@ class AccountMove(models.Model):
 
     def _billing_check_created(self):
         if self.billing_state != "created":
-            raise BillingConflictError(_("Valid states for operation: Created."))
+            raise BillingConflictError(
+                self.env._("Valid states for operation: Created.")
+            )
 
     def _billing_check_payable(self):
         """Payments can be added to posted customer invoices only."""
         for invoice in self:
             if invoice.move_type != "out_invoice" or invoice.state != "posted":
                 raise UserError(
-                    _(
+                    self.env._(
                         "Payments can only be added to a posted customer "
                         "invoice; %(invoice)s is not one.",
                         invoice=invoice.display_name,
@@ -163,7 +155,9 @@ class AccountMove(models.Model):
             self.commercial_partner_id, self.company_id
         )
         if not profile:
-            raise UserError(_("The active profile for this customer does not exist."))
+            raise UserError(
+                self.env._("The active profile for this customer does not exist.")
+            )
         wizard = (
             self.env["account.payment.register"]
             .with_context(active_model="account.move", active_ids=self.ids)
@@ -180,6 +174,13 @@ class AccountMove(models.Model):
             payment._billing_set_proof(proof)
         return payment
 
+    def _billing_set_fields(self, values):
+        """Write the billing identifiers (backend id, payment URL, reference
+        number) the API sets; ``{}`` changes nothing."""
+        if values:
+            self.write(values)
+        return True
+
     def _billing_queue_notification(self):
         """Queue the invoice e-mail to the customer; nothing is sent here.
 
@@ -190,10 +191,12 @@ class AccountMove(models.Model):
         """
         self.ensure_one()
         if self.billing_state != "created":
-            raise UserError(_("Notification only for the created invoice can be sent."))
+            raise UserError(
+                self.env._("Notification only for the created invoice can be sent.")
+            )
         if not self.partner_id.email:
             raise UserError(
-                _(
+                self.env._(
                     "The customer %(customer)s has no e-mail address to send "
                     "the invoice to.",
                     customer=self.partner_id.display_name,
@@ -241,7 +244,9 @@ class AccountMove(models.Model):
             "tag": "display_notification",
             "params": {
                 "type": "info",
-                "message": _("The invoice e-mail is queued and will be sent shortly."),
+                "message": self.env._(
+                    "The invoice e-mail is queued and will be sent shortly."
+                ),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
@@ -259,11 +264,22 @@ class AccountMove(models.Model):
         """(file name, XLSX bytes) of this invoice's offering stats."""
         self.ensure_one()
         number = self._billing_number()
+        labels = {
+            "Offering": self.env._("Offering"),
+            "Offering UUID": self.env._("Offering UUID"),
+            "Category": self.env._("Category"),
+            "Service provider": self.env._("Service provider"),
+            "Service provider UUID": self.env._("Service provider UUID"),
+            "Price": self.env._("Price"),
+            "Tax": self.env._("Tax"),
+            "Total": self.env._("Total"),
+        }
         content = write_invoice_stats_xlsx(
             stats_table_rows(self._billing_offering_stats()),
-            title=f"Invoice {number}",
+            title=self.env._("Invoice %(number)s", number=number),
             currency_name=self.currency_id.name,
             decimal_places=self.currency_id.decimal_places,
+            labels=labels,
         )
         return f"invoice-{number}-stats.xlsx", content
 

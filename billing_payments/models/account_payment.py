@@ -1,30 +1,14 @@
 import base64
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..exceptions import BillingConflictError
+from ..exceptions import BillingConflictError, ProofRejected
+from ..utils import sniff_proof_mimetype
 from .billing_payment_channel import PAYMENT_CHANNELS
 
 PROOF_MAX_SIZE_PARAM = "billing_payments.proof_max_size"
 PROOF_DEFAULT_MAX_SIZE = 10 * 1024 * 1024
-
-
-def sniff_proof_mimetype(content):
-    """The mimetype of an accepted proof file, judged by its first bytes.
-
-    Only PDF, PNG, JPEG and WebP are accepted as proof of payment; anything
-    else (whatever its name says) gives None.
-    """
-    if content.startswith(b"%PDF-"):
-        return "application/pdf"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if content.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "image/webp"
-    return None
 
 
 class AccountPayment(models.Model):
@@ -93,26 +77,34 @@ class AccountPayment(models.Model):
         except (TypeError, ValueError):
             return PROOF_DEFAULT_MAX_SIZE
 
+    @api.model
+    def _billing_check_proof_content(self, content):
+        """Refuse ``content`` as a proof of payment: too large, or not a PDF,
+        PNG, JPEG or WebP file by its bytes (whatever its name says).
+
+        The one proof rule: the field's constraint and the APIs (before they
+        write anything) both call it.
+        """
+        max_size = self._billing_proof_max_size()
+        if len(content) > max_size:
+            raise ProofRejected(
+                self.env._(
+                    "The proof of payment is %(size)s bytes; "
+                    "at most %(max)s bytes are accepted.",
+                    size=len(content),
+                    max=max_size,
+                ),
+                too_large=True,
+            )
+        if not sniff_proof_mimetype(content):
+            raise ProofRejected(self.env._("Upload a PDF, PNG, JPEG or WebP file."))
+
     @api.constrains("proof")
     def _check_proof(self):
-        max_size = self._billing_proof_max_size()
         for payment in self:
             content = payment._billing_proof_content()
-            if not content:
-                continue
-            if len(content) > max_size:
-                raise ValidationError(
-                    _(
-                        "The proof of payment is %(size)s bytes; "
-                        "at most %(max)s bytes are accepted.",
-                        size=len(content),
-                        max=max_size,
-                    )
-                )
-            if not sniff_proof_mimetype(content):
-                raise ValidationError(
-                    _("The proof of payment must be a PDF, PNG, JPEG or WebP file.")
-                )
+            if content:
+                self._billing_check_proof_content(content)
 
     @api.constrains("payment_profile_id", "partner_id")
     def _check_payment_profile_partner(self):
@@ -122,7 +114,7 @@ class AccountPayment(models.Model):
                 payment.partner_id.commercial_partner_id
             ):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The payment profile %(profile)s belongs to %(owner)s, "
                         "not to the payment's customer.",
                         profile=profile.display_name,
@@ -138,7 +130,7 @@ class AccountPayment(models.Model):
         violations = company._get_violated_lock_dates(date, False, journal)
         if violations:
             raise BillingConflictError(
-                _(
+                self.env._(
                     "The accounting period of %(date)s is locked (%(locks)s); "
                     "payments dated then cannot be added, changed or deleted.",
                     date=date,
@@ -243,18 +235,29 @@ class AccountPayment(models.Model):
             self.outstanding_account_id = outstanding
             self.write({**vals, "payment_method_line_id": method_line.id})
 
+    def _billing_detach(self):
+        """Lock these payments and unreconcile them from their invoices.
+
+        The first step of a cancel and of a delete; refused (409) when a
+        payment lies in a locked period. Returns the invoices they were
+        linked to (the links themselves stay).
+        """
+        self._billing_lock()
+        linked = self._billing_linked_invoices()
+        for payment in self:
+            self._billing_check_lock_date(
+                payment.company_id, payment.journal_id, payment.date
+            )
+            payment._billing_unreconcile(payment._billing_linked_invoices())
+        return linked
+
     def _billing_cancel(self):
         """Soft delete: unreconcile from the invoices, then cancel.
 
         The payment keeps its link to the invoices, so that it can still be
         listed as a deleted payment of its invoice.
         """
-        self._billing_lock()
-        for payment in self:
-            self._billing_check_lock_date(
-                payment.company_id, payment.journal_id, payment.date
-            )
-            payment._billing_unreconcile(payment._billing_linked_invoices())
+        self._billing_detach()
         self.action_cancel()
         return True
 
@@ -278,7 +281,7 @@ class AccountPayment(models.Model):
         filename, content = proof
         self.write({"proof": base64.b64encode(content), "proof_filename": filename})
         self.message_post(
-            body=_("Proof of payment: %(name)s", name=filename),
+            body=self.env._("Proof of payment: %(name)s", name=filename),
             attachments=[(filename, content)],
         )
 
@@ -313,7 +316,7 @@ class AccountPayment(models.Model):
                 != self.partner_id.commercial_partner_id
             ):
                 raise UserError(
-                    _(
+                    self.env._(
                         "A payment linked to an invoice cannot move to another "
                         "customer's profile; unlink it from the invoice first."
                     )
@@ -368,34 +371,42 @@ class AccountPayment(models.Model):
             self._billing_reconcile(invoices)
 
     def _billing_delete(self):
-        """Unreconcile the payment, then delete it with its journal entry.
+        """Unreconcile and unlink the payment, then delete it with its entry.
 
-        Where Odoo forbids deleting the entry, the payment is cancelled (its
-        entry too); the billing APIs do not show cancelled payments.
+        Where Odoo would refuse to delete the entry (see
+        ``_billing_entry_deletable``), the payment is cancelled instead, as
+        Odoo advises; the billing APIs do not show cancelled payments.
         """
-        self._billing_lock()
+        invoices = self._billing_detach()
         for payment in self:
-            self._billing_check_lock_date(
-                payment.company_id, payment.journal_id, payment.date
-            )
-            linked = payment._billing_linked_invoices()
-            payment._billing_unreconcile(linked)
-            linked.matched_payment_ids -= payment
-        invoices = self._billing_linked_invoices()
-        for payment in self:
-            try:
-                with self.env.cr.savepoint():
-                    if payment.state != "draft":
-                        payment.action_draft()
-                    payment.unlink()
-            except UserError:
-                # Odoo refuses to delete an entry that would leave a gap in
-                # its journal's numbering (or that an audit trail keeps):
-                # the payment is cancelled instead, as Odoo advises.
-                self.env.invalidate_all()
-                payment.action_cancel()
+            payment._billing_linked_invoices().matched_payment_ids -= payment
+        deletable = self.filtered(lambda payment: payment._billing_entry_deletable())
+        (self - deletable).action_cancel()
+        deletable.filtered(lambda payment: payment.state != "draft").action_draft()
+        deletable.unlink()
         invoices.invalidate_recordset()
         return True
+
+    def _billing_entry_deletable(self):
+        """Whether Odoo lets this user delete the payment's journal entry.
+
+        The same conditions as ``account.move``'s ``ondelete`` checks: an
+        entry kept by the audit trail or sealed by a hash cannot go, and
+        neither can one whose number is not the last of its sequence (it
+        would leave a gap), unless the user is an accounting manager or the
+        company is in quick-edit mode.
+        """
+        self.ensure_one()
+        move = self.move_id
+        if not move:
+            return True
+        if move.inalterable_hash or move._is_protected_by_audit_trail():
+            return False
+        return bool(
+            self.env.user.has_group("account.group_account_manager")
+            or move.company_id.quick_edit_mode
+            or move.check_move_sequence_chain()
+        )
 
     def _billing_link_invoice(self, invoice):
         """Link and reconcile this payment with a posted customer invoice."""
@@ -405,14 +416,16 @@ class AccountPayment(models.Model):
         self._billing_check_unlinked()
         if invoice.commercial_partner_id != self.partner_id.commercial_partner_id:
             raise UserError(
-                _("The passed invoice does not belong to the selected customer.")
+                self.env._(
+                    "The passed invoice does not belong to the selected customer."
+                )
             )
         self._billing_reconcile(invoice)
         return True
 
     def _billing_check_unlinked(self):
         if self._billing_linked_invoices():
-            raise UserError(_("Link to an invoice exists."))
+            raise UserError(self.env._("Link to an invoice exists."))
 
     def _billing_unlink_invoice(self):
         """Undo exactly this payment's reconciliation and link with its invoice."""
@@ -420,7 +433,7 @@ class AccountPayment(models.Model):
         self._billing_lock()
         invoices = self._billing_linked_invoices()
         if not invoices:
-            raise UserError(_("Link to an invoice does not exist."))
+            raise UserError(self.env._("Link to an invoice does not exist."))
         invoices._billing_lock()
         self._billing_unreconcile(invoices)
         invoices.matched_payment_ids -= self

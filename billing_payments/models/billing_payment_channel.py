@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 # How the money came in. The codes are the payment types of the Space
@@ -80,7 +80,7 @@ class BillingPaymentChannel(models.Model):
             )
         if not journal:
             raise UserError(
-                _(
+                self.env._(
                     "%(company)s has no journal for %(channel)s payments; "
                     "set one in Accounting › Configuration › Payment Channels.",
                     company=company.display_name,

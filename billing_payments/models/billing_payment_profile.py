@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -92,7 +92,7 @@ class BillingPaymentProfile(models.Model):
         for profile in self:
             if profile.journal_id.type not in ("bank", "cash"):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The payment journal of a profile must be a bank "
                         "or cash journal."
                     )
@@ -102,7 +102,9 @@ class BillingPaymentProfile(models.Model):
     def _check_attributes(self):
         for profile in self:
             if profile.attributes and not isinstance(profile.attributes, dict):
-                raise ValidationError(_("Profile attributes must be a JSON object."))
+                raise ValidationError(
+                    self.env._("Profile attributes must be a JSON object.")
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -141,7 +143,9 @@ class BillingPaymentProfile(models.Model):
         }
         if len(slots) < len(taking):
             raise ValidationError(
-                _("Only one payment profile per customer and company can be active.")
+                self.env._(
+                    "Only one payment profile per customer and company can be active."
+                )
             )
         self._release_active_slots(slots, keep=self)
         return super().write(vals)
@@ -174,7 +178,7 @@ class BillingPaymentProfile(models.Model):
         )
         if used:
             raise BillingConflictError(
-                _(
+                self.env._(
                     "A payment profile that payments refer to cannot be deleted; "
                     "deactivate it instead."
                 )

@@ -3,19 +3,7 @@ import uuid
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-
-def normalize_uuid(value):
-    """Return the 32-hex form of a uuid given hyphenated or plain, or None.
-
-    Waldur clients send hyphenated uuids (``str(UUID)``) while we render the
-    plain hex form, so every lookup goes through here.
-    """
-    if not isinstance(value, str):
-        return None
-    try:
-        return uuid.UUID(value.strip()).hex
-    except ValueError:
-        return None
+from ..utils import normalize_uuid
 
 
 class BillingUuidMixin(models.AbstractModel):
@@ -35,7 +23,7 @@ class BillingUuidMixin(models.AbstractModel):
         required=True,
         readonly=True,
         copy=False,
-        index=True,
+        # No index=True: the UNIQUE constraint below is already a btree index.
         default=lambda self: uuid.uuid4().hex,
         help="Public identifier used by the billing APIs (32 lowercase hex).",
     )

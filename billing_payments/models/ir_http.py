@@ -5,7 +5,7 @@ from odoo import models
 from odoo.http import request
 
 from ..dialects import DIALECTS
-from ..dialects.common import AuthenticationFailed
+from ..exceptions import AuthenticationFailed
 
 _KEY_RE = re.compile(r"^[\x21-\x7e]{1,256}$")
 

@@ -4,7 +4,13 @@ from . import test_auth
 from . import test_waldur_payment_profiles
 from . import test_dialect_common
 from . import test_payment_accounting
-from . import test_waldur_invoices
+from . import test_waldur_invoice_detail
+from . import test_waldur_invoice_list
+from . import test_waldur_invoice_items
+from . import test_waldur_invoice_stats
+from . import test_waldur_invoice_growth
+from . import test_waldur_invoice_actions
+from . import test_invoice_buttons
 from . import test_waldur_client
 from . import test_waldur_payments
 from . import test_waldur_client_payments

@@ -5,11 +5,19 @@ customers, offerings, an active payment profile, users with and without
 billing rights and their API keys, and a second company whose records the
 first company's users must never see. ``BillingHttpCommon`` adds a small HTTP
 client for the API endpoints served by the test server.
+
+Shared by the Waldur invoice modules (test_waldur_invoice_*.py): the expected
+key lists of an invoice and an item, ``WaldurInvoiceLinesCommon`` (one invoice
+with every kind of line, for items/ and stats/) and ``read_xlsx_sheet``.
 """
 
 import datetime
+import io
 import json
+import re
 import uuid
+import zipfile
+from xml.etree import ElementTree
 
 import httpx
 from waldur_api_client import AuthenticatedClient
@@ -19,6 +27,56 @@ from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
+
+LIST = "/api/invoices/"
+FORBIDDEN = {"detail": "You do not have permission to perform this action."}
+NOT_FOUND = {"detail": "No Invoice matches the given query."}
+INVOICE_KEYS = [
+    "url",
+    "uuid",
+    "number",
+    "customer",
+    "price",
+    "tax",
+    "total",
+    "state",
+    "year",
+    "month",
+    "issuer_details",
+    "invoice_date",
+    "due_date",
+    "customer_details",
+    "items",
+    "backend_id",
+    "payment_url",
+    "reference_number",
+    "compensations",
+    "incurred_costs",
+]
+ITEM_KEYS = [
+    "uuid",
+    "url",
+    "name",
+    "price",
+    "tax",
+    "total",
+    "unit_price",
+    "unit",
+    "measured_unit",
+    "start",
+    "end",
+    "article_code",
+    "project_name",
+    "project_uuid",
+    "quantity",
+    "details",
+    "resource",
+    "resource_uuid",
+    "resource_name",
+    "billing_type",
+    "backend_uuid",
+    "credit",
+]
 
 
 @tagged("post_install", "-at_install")
@@ -89,12 +147,7 @@ class BillingCommon(AccountTestInvoicingCommon):
     @classmethod
     def make_api_key(cls, user, expiration_date=None):
         """A clear-text rpc API key of ``user``."""
-        return (
-            cls.env["res.users.apikeys"]
-            .with_user(user)
-            .sudo()
-            ._generate("rpc", f"test key of {user.login}", expiration_date)
-        )
+        return user._billing_new_api_key(f"test key of {user.login}", expiration_date)
 
     @classmethod
     def create_invoice(
@@ -287,6 +340,49 @@ class WaldurInvoiceCommon(BillingHttpCommon):
 
 
 @tagged("post_install", "-at_install")
+class WaldurInvoiceLinesCommon(WaldurInvoiceCommon):
+    """One posted invoice with usage, plain, credit, backup and zero lines."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other_provider = cls.env["res.partner"].create(
+            {"name": "Another Provider", "is_company": True}
+        )
+        cls.backup = cls._create_product(
+            name="Backup",
+            default_code="BAK",
+            categ_id=cls.env["product.category"].create({"name": "Storage"}).id,
+            service_provider_id=cls.other_provider.id,
+            taxes_id=[Command.set(cls.tax.ids)],
+        )
+        cls.invoice = cls.usage_invoice(invoice_date=datetime.date(2026, 3, 31))
+        cls.invoice.button_draft()
+        cls.invoice.write(
+            {
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": cls.backup.id,
+                            "quantity": 4,
+                            "price_unit": 2.5,
+                            "billing_resource_name": "db-backup",
+                            "billing_resource_uuid": uuid.uuid4().hex,
+                            "billing_project_name": "Analytics",
+                            "billing_project_uuid": uuid.uuid4().hex,
+                        }
+                    ),
+                    Command.create(
+                        {"product_id": cls.offering.id, "quantity": 1, "price_unit": 0}
+                    ),
+                ]
+            }
+        )
+        cls.invoice.action_post()
+        cls.vm, cls.obj, cls.credit, cls.bak, cls.zero = cls.invoice.invoice_line_ids
+
+
+@tagged("post_install", "-at_install")
 class WaldurClientCommon(WaldurInvoiceCommon):
     """Runs Waldur's official client (``waldur-api-client``) unchanged.
 
@@ -386,3 +482,57 @@ class SpaceInvoicesCommon(BillingHttpCommon):
 
     def document_path(self, invoice=None, suffix=""):
         return f"/documents/{(invoice or self.invoice).uuid}/payments{suffix}"
+
+
+def read_xlsx_sheet(content):
+    """The first sheet of an XLSX file: cell values (typed), formulas, layout.
+
+    Reads the Office Open XML directly (no spreadsheet library needed), so the
+    test checks what is really in the file: numbers as numeric cells, text as
+    shared strings.
+    """
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    strings = [
+        "".join(node.itertext())
+        for node in ElementTree.fromstring(
+            archive.read("xl/sharedStrings.xml")
+        ).findall("m:si", ns)
+    ]
+    sheet = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))
+    styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
+    fonts = styles.find("m:fonts", ns).findall("m:font", ns)
+    cell_formats = styles.find("m:cellXfs", ns).findall("m:xf", ns)
+    rows, formulas, header_bold = [], [], True
+    for row in sheet.find("m:sheetData", ns).findall("m:row", ns):
+        values = []
+        for cell in row.findall("m:c", ns):
+            column = re.match(r"[A-Z]+", cell.get("r")).group()
+            index = sum(
+                (ord(char) - 64) * 26**power
+                for power, char in enumerate(reversed(column))
+            )
+            values.extend([None] * (index - 1 - len(values)))
+            value = cell.find("m:v", ns)
+            formula = cell.find("m:f", ns)
+            if formula is not None:
+                formulas.append(formula.text)
+            if cell.get("t") == "s":
+                values.append(strings[int(value.text)])
+            elif value is not None:
+                values.append(float(value.text))
+            else:
+                values.append(None)
+            if row.get("r") == "1":
+                font = fonts[int(cell_formats[int(cell.get("s", 0))].get("fontId", 0))]
+                header_bold = header_bold and font.find("m:b", ns) is not None
+        rows.append(values)
+    pane = sheet.find("m:sheetViews/m:sheetView/m:pane", ns)
+    autofilter = sheet.find("m:autoFilter", ns)
+    return {
+        "rows": rows,
+        "formulas": formulas,
+        "frozen": pane is not None and pane.get("state") == "frozen",
+        "autofilter": autofilter.get("ref") if autofilter is not None else None,
+        "header_bold": header_bold,
+    }

@@ -2,9 +2,9 @@ from decimal import Decimal
 
 from odoo.tests import BaseCase, tagged
 
-from odoo.addons.billing_payments.dialects.common import (
+from odoo.addons.billing_payments.dialects.common import format_decimal
+from odoo.addons.billing_payments.dialects.waldur.pagination import (
     _replace_query_param,
-    format_decimal,
 )
 from odoo.addons.billing_payments.money import to_decimal
 

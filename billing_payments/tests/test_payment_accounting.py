@@ -202,6 +202,27 @@ class TestPaymentAccounting(BillingCommon):
         second._billing_delete()
         self.assertFalse(second.exists())
 
+    def test_deletable_follows_odoo_own_deletion_rules(self):
+        first, second = (
+            self.payments._billing_create_payment(
+                self.profile, datetime.date(2026, 4, 1), amount
+            )
+            for amount in (10.0, 5.0)
+        )
+        # A billing user may not leave a gap in the journal's numbering...
+        self.assertFalse(first._billing_entry_deletable())
+        self.assertTrue(second._billing_entry_deletable())
+        # ...an accounting manager may (Odoo only warns them).
+        admin = self.env.ref("base.user_admin")
+        self.assertTrue(admin.has_group("account.group_account_manager"))
+        self.assertTrue(first.with_user(admin)._billing_entry_deletable())
+        # With the audit trail on, no posted entry may be deleted: cancelled.
+        self.env.company.sudo().check_account_audit_trail = True
+        self.assertFalse(second._billing_entry_deletable())
+        second._billing_delete()
+        self.assertTrue(second.exists())
+        self.assertEqual(second.state, "canceled")
+
     def test_linked_payment_cannot_move_to_another_customer(self):
         stranger = self.env["billing.payment.profile"].create(
             {"name": "Other customer", "partner_id": self.other_customer.id}

@@ -12,11 +12,13 @@ from decimal import Decimal
 from werkzeug.datastructures import MultiDict
 
 from odoo.osv import expression
-from odoo.tests import tagged
+from odoo.tests import BaseCase, tagged
 
 from ..dialects.spaceinvoices import payments as si_payments
 from ..dialects.spaceinvoices import timestamp
-from ..dialects.spaceinvoices.filters import FilterError, decode_param, regex_to_like
+from ..dialects.spaceinvoices.querystring import decode_param
+from ..dialects.spaceinvoices.values import regex_to_like
+from ..exceptions import FilterError
 from .common import SpaceInvoicesCommon
 
 D = datetime.date
@@ -268,6 +270,11 @@ class TestSpaceInvoicesFilters(SpaceInvoicesCommon):
                         decode_param(params, "filter")
                     )
                     self.assertEqual(from_brackets.domain, domain)
+
+
+@tagged("post_install", "-at_install")
+class TestFilterCompiler(BaseCase):
+    """The compiler alone: pure functions, no database or server needed."""
 
     def test_bracket_decoding_follows_qs(self):
         params = MultiDict(

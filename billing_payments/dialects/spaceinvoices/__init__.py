@@ -4,7 +4,11 @@ Shapes follow LoopBack as Space Invoices runs it: camelCase keys, 32-hex ids
 in paths, JSON numbers for amounts, ``YYYY-MM-DD`` payment dates, bare JSON
 arrays with the total in ``x-total-count``, and errors as
 ``{"error": {"statusCode", "name", "message", ...}}`` (strong-error-handler).
-See shared/reference/peers-and-spaceinvoices.md §0.2.
+readme/ROADMAP.md lists where we deviate, and why.
+
+This module holds routing, authentication, errors and value formats;
+``querystring``, ``values`` and ``filters`` compile LoopBack filters, and
+``payments`` is the payment resource.
 """
 
 import datetime
@@ -15,8 +19,14 @@ from werkzeug.exceptions import HTTPException
 
 from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError
 
+from ...exceptions import (
+    ApiError,
+    AuthenticationFailed,
+    MalformedBody,
+    MethodNotAllowed,
+    PermissionDenied,
+)
 from .. import common
-from ..common import ApiError
 
 _logger = logging.getLogger(__name__)
 
@@ -36,7 +46,7 @@ def api_key(httprequest):
     if len(parts) == 2 and parts[0].lower() in ("bearer", "token"):
         return parts[1]
     if parts:
-        raise common.AuthenticationFailed("Malformed Authorization header.")
+        raise AuthenticationFailed("Malformed Authorization header.")
     return httprequest.args.get("access_token") or None
 
 
@@ -113,15 +123,12 @@ def _error_payload(exc):  # noqa: C901 - one flat mapping reads best
         return exc.status, exc.payload
     if isinstance(
         exc,
-        common.AuthenticationFailed
-        | common.PermissionDenied
-        | AccessError
-        | AccessDenied,
+        AuthenticationFailed | PermissionDenied | AccessError | AccessDenied,
     ):
         exc = unauthorized()
-    elif isinstance(exc, common.MethodNotAllowed):
+    elif isinstance(exc, MethodNotAllowed):
         exc = route_not_found()
-    elif isinstance(exc, common.MalformedBody):
+    elif isinstance(exc, MalformedBody):
         exc = bad_request(exc.message)
     elif isinstance(exc, MissingError):
         exc = error(404, "Not Found")

@@ -24,18 +24,15 @@ MongoDB):
 """
 
 import datetime
-import json
 import re
 from dataclasses import dataclass
-from decimal import Decimal
 
-from ...money import parse_decimal
+from ...exceptions import FilterError
+from . import values
+from .querystring import ARRAY_LIMIT, MAX_DEPTH
 
-MAX_DEPTH = 8  # nesting of a bracket key or of and/or
 MAX_CONDITIONS = 100  # conditions in one where
 MAX_LIMIT = 100  # Space Invoices returns at most 100 rows per find
-ARRAY_LIMIT = 20  # qs: a bracket index above 20 makes an object key, not an item
-
 FILTER_KEYS = {
     "where",
     "fields",
@@ -53,104 +50,6 @@ OPERATORS = {"eq", "inq", "between", *NEGATIONS, *COMPARISONS, *PATTERN_OPERATOR
 MILLISECOND = datetime.timedelta(milliseconds=1)
 TRUE_DOMAIN = []
 FALSE_DOMAIN = [("id", "=", 0)]
-
-
-class FilterError(Exception):
-    """A filter that cannot be understood (400); ``path`` names the culprit."""
-
-    def __init__(self, message, path=""):
-        super().__init__(message)
-        self.message = message
-        self.path = path
-
-
-# --- decoding the query string ---------------------------------------------------
-
-_SEGMENT = re.compile(r"\[([^\[\]]*)\]")
-
-
-def decode_param(args, name):
-    """The object sent as ``?name=<JSON>`` or in bracket notation; None if absent."""
-    bracket_keys = [key for key in args if key.startswith(name + "[")]
-    values = args.getlist(name)
-    if values and bracket_keys:
-        raise FilterError(f"`{name}` is sent twice, as JSON and in brackets.", name)
-    if bracket_keys:
-        return _bracket_object(args, name, bracket_keys)
-    if not values:
-        return None
-    if len(values) > 1:
-        raise FilterError(f"`{name}` is sent more than once.", name)
-    try:
-        value = json.loads(values[0]) if values[0].strip() else {}
-    except ValueError as error:
-        raise FilterError(f"`{name}` is not valid JSON: {error}", name) from error
-    if not isinstance(value, dict):
-        raise FilterError(f"`{name}` must be a JSON object.", name)
-    return value
-
-
-def _bracket_object(args, name, keys):
-    tree = {}
-    for key in keys:
-        segments = _segments(key, name)
-        values = args.getlist(key)
-        _insert(tree, segments, values[0] if len(values) == 1 else values, key)
-    return _with_arrays(tree)
-
-
-def _segments(key, name):
-    rest, position, segments = key[len(name) :], 0, []
-    while position < len(rest):
-        match = _SEGMENT.match(rest, position)
-        if not match:
-            raise FilterError(f"Malformed parameter `{key}`.", key)
-        segments.append(match.group(1))
-        position = match.end()
-    if len(segments) > MAX_DEPTH:
-        raise FilterError(f"`{key}` is nested too deeply.", key)
-    return segments
-
-
-def _insert(node, segments, value, key):
-    *parents, last = segments
-    for segment in parents:
-        segment = _push_index(node, segment)
-        child = node.setdefault(segment, {})
-        if not isinstance(child, dict):
-            raise FilterError(f"`{key}` conflicts with another parameter.", key)
-        node = child
-    if last == "" and isinstance(value, list):  # a[]=x&a[]=y: one item each
-        for item in value:
-            node[_push_index(node, last)] = item
-        return
-    last = _push_index(node, last)
-    if last in node:
-        if isinstance(node[last], dict):
-            raise FilterError(f"`{key}` conflicts with another parameter.", key)
-        previous = node[last] if isinstance(node[last], list) else [node[last]]
-        value = previous + (value if isinstance(value, list) else [value])
-    node[last] = value
-
-
-def _push_index(node, segment):
-    """``a[]=x`` appends, as ``qs`` does: the next free index."""
-    if segment != "":
-        return segment
-    return str(sum(1 for key in node if key.isdigit()))
-
-
-def _with_arrays(node):
-    """Objects keyed 0..20 become arrays (in index order, gaps closed), as in qs."""
-    if not isinstance(node, dict):
-        return node
-    node = {key: _with_arrays(value) for key, value in node.items()}
-    if node and all(key.isdigit() and int(key) <= ARRAY_LIMIT for key in node):
-        return [node[key] for key in sorted(node, key=int)]
-    return node
-
-
-# --- what a resource exposes to filters ------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -207,15 +106,16 @@ class Schema:
                 f"filter.{sorted(unknown)[0]}",
             )
         fields, excluded = self._fields(value.get("fields"))
-        deleted = _boolean(value.get("deleted", False), "filter.deleted")
+        deleted = values.boolean(value.get("deleted", False), "filter.deleted")
         skip = value.get("skip", value.get("offset"))
         return Query(
             domain=self.compile_where(value.get("where")),
             order=self._order(value.get("order")),
             limit=min(
-                _natural(value.get("limit"), "filter.limit") or MAX_LIMIT, MAX_LIMIT
+                values.natural(value.get("limit"), "filter.limit") or MAX_LIMIT,
+                MAX_LIMIT,
             ),
-            offset=_natural(skip, "filter.skip") or 0,
+            offset=values.natural(skip, "filter.skip") or 0,
             fields=fields,
             excluded=excluded,
             include=self._include(value.get("include")),
@@ -240,7 +140,7 @@ class Schema:
                 raise FilterError(
                     f"Unknown property `{name}` in `fields`.", "filter.fields"
                 )
-            flags[name] = _boolean(flag, f"filter.fields.{name}")
+            flags[name] = values.boolean(flag, f"filter.fields.{name}")
         kept = tuple(name for name in self.keys if flags.get(name))
         if kept:
             return kept, ()
@@ -430,7 +330,7 @@ class _Condition:
 
     def _scalar(self, operand):
         if self.prop.kind == "number":
-            return _number(operand, self.path)
+            return values.number(operand, self.path)
         if isinstance(operand, bool) or not isinstance(operand, str | int | float):
             raise FilterError("Expected a string.", self.path)
         value = str(operand)
@@ -442,7 +342,7 @@ class _Condition:
 
     def _date(self, operator, operand):
         """A day compared as the instant of its midnight UTC (see module doc)."""
-        instant = _instant(operand, self.path)
+        instant = values.instant(operand, self.path)
         day = instant.date()
         at_midnight = instant == datetime.datetime.combine(day, datetime.time())
         comparison = {
@@ -458,7 +358,7 @@ class _Condition:
 
     def _datetime(self, operator, operand):
         """A timestamp compared at millisecond precision, as rendered."""
-        instant = _instant(operand, self.path)
+        instant = values.instant(operand, self.path)
         name = self.prop.field
         bounds = {
             "eq": [(name, ">=", instant), (name, "<", instant + MILLISECOND)],
@@ -484,7 +384,7 @@ class _Condition:
                 if set(flags) - {"i", "g"}:
                     raise FilterError(f"Unsupported regexp flags `{flags}`.", self.path)
                 insensitive = insensitive or "i" in flags
-        like = regex_to_like(pattern, self.path)
+        like = values.regex_to_like(pattern, self.path)
         return self._wrap(
             [
                 (
@@ -514,132 +414,3 @@ class _Condition:
             return ["!", *positive]
         # As on MongoDB, a negation also matches rows without a value.
         return ["|", (self.prop.field, "=", False), "!", *positive]
-
-
-# --- values ----------------------------------------------------------------------
-
-
-def regex_to_like(pattern, path=""):
-    """A SQL LIKE pattern matching what the regular expression ``pattern`` does.
-
-    Only the subset described in the module docstring is accepted.
-    """
-    anchored_start = pattern.startswith("^")
-    anchored_end = pattern.endswith("$") and not pattern.endswith("\\$")
-    body = pattern[1 if anchored_start else 0 : -1 if anchored_end else None]
-    out, index = [], 0
-    while index < len(body):
-        char = body[index]
-        following = body[index + 1 : index + 2]
-        if char == "\\":
-            if not following or following.isalnum():
-                raise FilterError(
-                    f"Unsupported escape `\\{following}` in `{pattern}`.", path
-                )
-            out.append(_like_literal(following))
-            index += 2
-        elif char == ".":
-            wildcard = {"*": "%", "+": "_%"}.get(following)
-            out.append(wildcard or "_")
-            index += 2 if wildcard else 1
-        elif char in "[](){}|?*+^$":
-            raise FilterError(
-                f"Unsupported regular expression `{pattern}`: use literal text, "
-                "`.`, `.*`, `.+`, `^` and `$`.",
-                path,
-            )
-        else:
-            out.append(_like_literal(char))
-            index += 1
-    like = "".join(out)
-    if not anchored_start and not like.startswith("%"):
-        like = "%" + like
-    if not anchored_end and not (like.endswith("%") and not like.endswith("\\%")):
-        like += "%"
-    return like
-
-
-def _like_literal(char):
-    return "\\" + char if char in "%_\\" else char
-
-
-_DATETIME = re.compile(
-    r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?"
-)
-
-
-def parse_instant(value):
-    """A date or ISO 8601 timestamp as a naive UTC datetime (ms precision).
-
-    Raises ValueError for anything else. A timestamp without a zone is UTC.
-    """
-    match = isinstance(value, str) and _DATETIME.fullmatch(value.strip())
-    if not match:
-        raise ValueError(value)
-    year, month, day, hour, minute, second, fraction, zone = match.groups()
-    try:
-        instant = datetime.datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            int((fraction or "0")[:3].ljust(3, "0")) * 1000,
-        )
-        if zone and zone != "Z":
-            sign = 1 if zone[0] == "+" else -1
-            digits = zone[1:].replace(":", "")
-            instant -= sign * datetime.timedelta(
-                hours=int(digits[:2]), minutes=int(digits[2:])
-            )
-    except OverflowError as error:
-        raise ValueError(value) from error
-    if not 1 <= instant.year <= 9998:  # room for the millisecond bounds
-        raise ValueError(value)
-    return instant
-
-
-def _instant(value, path):
-    try:
-        return parse_instant(value)
-    except ValueError as error:
-        raise FilterError(
-            f"`{value}` is not a valid date (YYYY-MM-DD or ISO 8601).", path
-        ) from error
-
-
-def _number(value, path):
-    try:
-        number = parse_decimal(value)
-    except ValueError as error:
-        raise FilterError(f"`{value}` is not a number.", path) from error
-    if abs(number) >= Decimal("1e15"):
-        raise FilterError(f"`{value}` is too large.", path)
-    return number
-
-
-def _boolean(value, path):
-    if isinstance(value, bool):
-        return value
-    if value in ("true", "1", 1):
-        return True
-    if value in ("false", "0", 0, ""):
-        return False
-    raise FilterError(f"`{path}` must be true or false.", path)
-
-
-def _natural(value, path):
-    """A non-negative integer (brackets send strings), or None."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        raise FilterError(f"`{path}` must be a non-negative integer.", path)
-    try:
-        number = int(value) if isinstance(value, int | str) else None
-    except ValueError:
-        number = None
-    if number is None or number < 0:
-        raise FilterError(f"`{path}` must be a non-negative integer.", path)
-    return number

@@ -10,9 +10,9 @@ from decimal import Decimal
 from odoo.http import request
 from odoo.osv import expression
 
-from ...models.billing_payment_channel import PAYMENT_CHANNELS
-from ...models.billing_uuid_mixin import normalize_uuid
+from ...exceptions import FilterError
 from ...money import parse_decimal, quantize
+from ...utils import normalize_uuid
 from .. import common
 from . import (
     bad_request,
@@ -23,10 +23,12 @@ from . import (
     unauthorized,
     validation_failed,
 )
-from .filters import FilterError, Property, Schema, decode_param, parse_instant
+from .filters import Property, Schema
+from .querystring import decode_param
+from .values import parse_instant
 
 MODEL_NAME = "Payment"
-CHANNEL_CODES = [code for code, _label in PAYMENT_CHANNELS]
+WRITABLE_KEYS = ("type", "date", "amount", "description")
 # Keys of a rendered payment, in order; `fields` may pick among them.
 PAYMENT_KEYS = (
     "id",
@@ -135,31 +137,40 @@ def find_payment(payment_id, deleted=False):
 # --- queries ---------------------------------------------------------------------
 
 
-def read_filter():
-    """The request's ``filter`` compiled against the payment schema."""
+def _compiled_param(args, name, compile_value):
+    """``compile_value`` of parameter ``name``; a FilterError is LoopBack's 400."""
     try:
-        value = decode_param(request.httprequest.args, "filter")
-        return SCHEMA.compile_filter(value)
+        return compile_value(decode_param(args, name))
     except FilterError as error:
-        raise bad_request(error.message, filter=error.path) from error
+        raise bad_request(error.message, **{name: error.path}) from error
 
 
-def read_where():
-    """The request's ``where`` (count endpoints) as a domain."""
-    try:
-        value = decode_param(request.httprequest.args, "where")
-        return SCHEMA.compile_where(value)
-    except FilterError as error:
-        raise bad_request(error.message, where=error.path) from error
+def read_filter(args):
+    """The ``filter`` of query arguments ``args``, compiled against the schema."""
+    return _compiled_param(args, "filter", SCHEMA.compile_filter)
 
 
-def list_response(scope):
-    """The payments of ``scope`` (a domain) the filter selects: a JSON array.
+def read_where(args):
+    """The ``where`` of query arguments ``args`` (count endpoints) as a domain."""
+    return _compiled_param(args, "where", SCHEMA.compile_where)
 
-    The caller has checked read rights before resolving ``scope``.
+
+def scope_domain(owner):
+    """The payments of ``owner``: a document (invoice) or an organization."""
+    if owner._name == "res.company":
+        return [("company_id", "=", owner.id)]
+    return [("invoice_ids", "in", owner.ids)]
+
+
+def list_response(owner):
+    """The payments of ``owner`` (see ``scope_domain``) the filter selects,
+    as a JSON array. The caller has checked read rights before resolving
+    ``owner``.
     """
-    query = read_filter()
-    domain = expression.AND([base_domain(query.deleted), scope, query.domain])
+    query = read_filter(request.httprequest.args)
+    domain = expression.AND(
+        [base_domain(query.deleted), scope_domain(owner), query.domain]
+    )
     model = payments()
     total = model.search_count(domain)
     records = model.search(
@@ -170,10 +181,27 @@ def list_response(scope):
     )
 
 
-def count_response(scope):
-    """``{"count": n}`` of the payments of ``scope`` the ``where`` selects."""
-    domain = expression.AND([base_domain(), scope, read_where()])
+def count_response(owner):
+    """``{"count": n}`` of the payments of ``owner`` the ``where`` selects."""
+    where = read_where(request.httprequest.args)
+    domain = expression.AND([base_domain(), scope_domain(owner), where])
     return common.json_response({"count": payments().search_count(domain)})
+
+
+def detail_response(payment_id):
+    """One payment, with the ``filter``'s ``fields``, ``include`` and ``deleted``."""
+    query = read_filter(request.httprequest.args)
+    payment = find_payment(payment_id, deleted=query.deleted)
+    return common.json_response(render_payment(payment, query))
+
+
+def response(payment):
+    return common.json_response(render_payment(payment))
+
+
+def deleted_response(payment):
+    """LoopBack's answer to a delete: how many rows it deleted (0 or 1)."""
+    return common.json_response({"count": len(payment)})
 
 
 # --- rendering -------------------------------------------------------------------
@@ -275,17 +303,19 @@ def render_organization(company):
 
 # --- request bodies --------------------------------------------------------------
 
-WRITABLE_KEYS = ("type", "date", "amount", "description")
+
+def channel_codes(env):
+    """The payment types, read from the payment's channel field at run time."""
+    return dict(env["account.payment"]._fields["payment_channel"].selection)
 
 
-def parse_payment(document, required, replace=False):
+def payment_values(env, data, document, required, replace=False):
     """Keyword arguments of the model method for a create or update body.
 
     ``required`` lists the properties that must be present; ``replace``
     (PUT) clears an absent description. All problems are reported at once
     (422), before anything is written.
     """
-    data, _files = common.read_body()
     if not isinstance(data, dict):
         raise bad_request("The request body must be a JSON object.")
     errors = {}
@@ -303,18 +333,18 @@ def parse_payment(document, required, replace=False):
     for prop in required:
         if data.get(prop) in (None, ""):
             problem(prop, "presence", "can't be blank")
-    values = _convert(data, document.currency_id, replace, problem)
+    values = _convert(env, data, document.currency_id, replace, problem)
     if errors:
         raise validation_failed(MODEL_NAME, errors)
     return values
 
 
-def _convert(data, currency, replace, problem):
+def _convert(env, data, currency, replace, problem):
     """The body's writable properties as model values; problems reported."""
     values = {}
     channel = data.get("type")
     if channel not in (None, ""):
-        if channel in CHANNEL_CODES:
+        if channel in channel_codes(env):
             values["channel"] = channel
         else:
             problem("type", "inclusion", "is not included in the list")
@@ -357,10 +387,10 @@ def parse_amount(value, currency):
     return float(number)
 
 
-def parse_create(document):
+def create_values(env, data, document):
     """The create body; the amount defaults to what is due, as in later
     Space Invoices versions."""
-    values = parse_payment(document, required=("type", "date"))
+    values = payment_values(env, data, document, required=("type", "date"))
     if "amount" not in values:
         if document.currency_id.compare_amounts(document.amount_residual, 0) <= 0:
             raise validation_failed(
@@ -369,3 +399,25 @@ def parse_create(document):
             )
         values["amount"] = document.amount_residual
     return values
+
+
+def parse_create(document):
+    """Keyword arguments of ``_billing_pay_invoice`` for a POST on ``document``."""
+    data, _files = common.read_body()
+    return create_values(request.env, data, document)
+
+
+def parse_update(payment, verb):
+    """Keyword arguments of ``_billing_update`` for a PUT or PATCH body.
+
+    LoopBack's PUT replaces: type, date and amount are required and an
+    absent description is cleared; PATCH changes what it names.
+    """
+    data, _files = common.read_body()
+    return payment_values(
+        request.env,
+        data,
+        payment._billing_linked_invoices()[:1],
+        required=("type", "date", "amount") if verb == "PUT" else (),
+        replace=verb == "PUT",
+    )

@@ -2,29 +2,72 @@
 
 from odoo.http import request
 
-from ...models.billing_payment_profile import PAYMENT_TYPES
 from .. import common
-from . import (
+from . import created_response as waldur_created_response
+from . import detail_url
+from .fields import (
     BooleanField,
     CharField,
-    ChoiceField,
     DictField,
     HyperlinkField,
-    detail_url,
-    ordering,
+    SelectionField,
     parse_body,
-    query_boolean,
-    query_choices,
-    related_filters,
+    selection_values,
 )
+from .pagination import page_response
+from .query import ordering, query_boolean, query_choices, related_filters
 
 LABEL = "PaymentProfile"
-PAYMENT_TYPE_LABELS = dict(PAYMENT_TYPES)
+MODEL = "billing.payment.profile"
 ORDERING = {"name": "name", "payment_type": "payment_type", "is_active": "is_active"}
+DEFAULT_ORDER = "id asc"
+FIELDS = {
+    "name": CharField(required=True, max_length=150),
+    "organization": HyperlinkField("customers", "res.partner", required=True),
+    "attributes": DictField(),
+    "payment_type": SelectionField(MODEL, "payment_type", required=True),
+    "is_active": BooleanField(allow_null=True),
+}
 
 
 def profiles():
-    return request.env["billing.payment.profile"]
+    return request.env[MODEL]
+
+
+def find(profile_uuid):
+    return common.find_by_uuid(profiles(), profile_uuid, LABEL)
+
+
+def payment_type_labels(env):
+    return selection_values(env, MODEL, "payment_type")
+
+
+# --- lists -------------------------------------------------------------------
+
+
+def search_domain(env, args):
+    """The list filters of ``args`` as an ORM domain."""
+    domain = related_filters(args, "organization", "customers", "partner_id")
+    payment_types = query_choices(args, "payment_type", payment_type_labels(env))
+    if payment_types:
+        domain.append(("payment_type", "in", payment_types))
+    is_active = query_boolean(args, "is_active")
+    if is_active is not None:
+        domain.append(("is_active", "=", is_active))
+    return domain
+
+
+def list_response():
+    args = request.httprequest.args
+    return page_response(
+        profiles(),
+        search_domain(request.env, args),
+        ordering(args, ORDERING, DEFAULT_ORDER),
+        render_page,
+    )
+
+
+# --- rendering ---------------------------------------------------------------
 
 
 def render(profile):
@@ -37,43 +80,30 @@ def render(profile):
         "organization": detail_url("customers", customer),
         "attributes": profile.attributes or {},
         "payment_type": profile.payment_type,
-        "payment_type_display": PAYMENT_TYPE_LABELS[profile.payment_type],
+        "payment_type_display": payment_type_labels(profile.env)[profile.payment_type],
         # Waldur stores an inactive profile's flag as NULL and shows it so.
         "is_active": True if profile.is_active else None,
     }
 
 
-def search_domain():
-    """The list filters as an ORM domain."""
-    domain = related_filters("organization", "customers", "partner_id")
-    payment_types = query_choices("payment_type", PAYMENT_TYPE_LABELS)
-    if payment_types:
-        domain.append(("payment_type", "in", payment_types))
-    is_active = query_boolean("is_active")
-    if is_active is not None:
-        domain.append(("is_active", "=", is_active))
-    return domain
+def render_page(records):
+    return [render(profile) for profile in records]
 
 
-def search_order():
-    return ordering(ORDERING, "id asc")
+def response(profile):
+    return common.json_response(render(profile))
 
 
-FIELDS = {
-    "name": CharField(required=True, max_length=150),
-    "organization": HyperlinkField(
-        "customers", lambda: request.env["res.partner"], required=True
-    ),
-    "attributes": DictField(),
-    "payment_type": ChoiceField(PAYMENT_TYPE_LABELS, required=True),
-    "is_active": BooleanField(allow_null=True),
-}
+def created_response(profile):
+    return waldur_created_response("payment-profiles", profile, render(profile))
 
 
-def parse(partial=False):
-    """The ORM values of a create (POST), replace (PUT) or update (PATCH) body."""
-    data, _files = common.read_body()
-    values = parse_body(FIELDS, data, partial=partial)
+# --- bodies ------------------------------------------------------------------
+
+
+def values_from_body(env, data, partial=False):
+    """The ORM values of a profile body (``partial``: PATCH)."""
+    values = parse_body(FIELDS, data, env, partial=partial)
     vals = {}
     if "name" in values:
         vals["name"] = values["name"]
@@ -86,3 +116,9 @@ def parse(partial=False):
     if "is_active" in values:
         vals["is_active"] = bool(values["is_active"])
     return vals
+
+
+def parse(verb):
+    """The ORM values of a POST (create), PUT (replace) or PATCH body."""
+    data, _files = common.read_body()
+    return values_from_body(request.env, data, partial=verb == "PATCH")

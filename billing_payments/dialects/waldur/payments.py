@@ -4,26 +4,51 @@ An API payment is an inbound customer ``account.payment`` that belongs to a
 payment profile; cancelled ones are not shown.
 """
 
+from odoo import http
 from odoo.http import request
 
-from ...money import parse_decimal
+from ...exceptions import NotFound
 from .. import common
-from . import (
+from . import created_response as waldur_created_response
+from . import detail_url, validation_error
+from .fields import (
     DateField,
-    Field,
+    DecimalField,
     FieldError,
     HyperlinkField,
-    detail_url,
     parse_body,
-    query_date,
     read_proof,
-    related_filters,
-    validation_error,
 )
+from .pagination import page_response
+from .query import query_date, related_filters
 
 LABEL = "Payment"
 ORDER = "create_date asc, id asc"  # Waldur lists payments by creation
 NO_OBJECT = "Invalid hyperlink - Object does not exist."
+
+
+class ActiveProfileField(HyperlinkField):
+    """A payment profile URL; only active profiles the user can see resolve."""
+
+    def __init__(self, **kwargs):
+        super().__init__("payment-profiles", "billing.payment.profile", **kwargs)
+
+    def convert(self, value, env):
+        profile = super().convert(value, env)
+        if not profile.is_active:
+            raise FieldError(NO_OBJECT)
+        return profile
+
+
+FIELDS = {
+    "profile": ActiveProfileField(required=True),
+    "date_of_payment": DateField(required=True),
+    # DRF's DecimalField(max_digits=10, decimal_places=2), never negative.
+    "sum": DecimalField(max_digits=10, decimal_places=2, min_value=0),
+}
+INVOICE_LINK_FIELDS = {
+    "invoice": HyperlinkField("invoices", "account.move", required=True),
+}
 
 
 def payments():
@@ -37,8 +62,29 @@ def base_domain():
 def find(payment_uuid):
     payment = common.find_by_uuid(payments(), payment_uuid, LABEL)
     if not payment.filtered_domain(base_domain()):
-        raise common.NotFound(LABEL)
+        raise NotFound(LABEL)
     return payment
+
+
+# --- lists -------------------------------------------------------------------
+
+
+def search_domain(args):
+    domain = base_domain()
+    domain += related_filters(args, "profile", "payment-profiles", "payment_profile_id")
+    date_of_payment = query_date(args, "date_of_payment")
+    if date_of_payment:
+        domain.append(("date", "=", date_of_payment))
+    return domain
+
+
+def list_response():
+    return page_response(
+        payments(), search_domain(request.httprequest.args), ORDER, render_page
+    )
+
+
+# --- rendering ---------------------------------------------------------------
 
 
 def proof_url(payment):
@@ -70,80 +116,79 @@ def render(payment):
     return values
 
 
-def search_domain():
-    domain = base_domain()
-    domain += related_filters("profile", "payment-profiles", "payment_profile_id")
-    date_of_payment = query_date("date_of_payment")
-    if date_of_payment:
-        domain.append(("date", "=", date_of_payment))
-    return domain
+def render_page(records):
+    return [render(payment) for payment in records]
 
 
-class SumField(Field):
-    """DRF's DecimalField(max_digits=10, decimal_places=2), never negative."""
-
-    def convert(self, value):
-        try:
-            number = parse_decimal(value)
-        except ValueError as error:
-            raise FieldError("A valid number is required.") from error
-        _sign, digits, exponent = number.as_tuple()
-        decimals = max(0, -exponent)
-        whole = max(0, len(digits) + exponent)
-        if decimals > 2:
-            raise FieldError("Ensure that there are no more than 2 decimal places.")
-        if whole > 8:
-            raise FieldError(
-                "Ensure that there are no more than 8 digits before the decimal point."
-            )
-        if number < 0:
-            raise FieldError("Ensure this value is greater than or equal to 0.")
-        return number
+def response(payment):
+    return common.json_response(render(payment))
 
 
-class ActiveProfileField(HyperlinkField):
-    """A payment profile URL; only active profiles the user can see resolve."""
-
-    def __init__(self, **kwargs):
-        super().__init__(
-            "payment-profiles", lambda: request.env["billing.payment.profile"], **kwargs
-        )
-
-    def convert(self, value):
-        profile = super().convert(value)
-        if not profile.is_active:
-            raise FieldError(NO_OBJECT)
-        return profile
+def created_response(payment):
+    return waldur_created_response("payments", payment, render(payment))
 
 
-FIELDS = {
-    "profile": ActiveProfileField(required=True),
-    "date_of_payment": DateField(required=True),
-    "sum": SumField(),
-}
+def proof_response(payment):
+    """The proof file itself; 404 when the payment has none."""
+    content = payment._billing_proof_content()
+    if not content:
+        raise NotFound("proof")
+    return request.make_response(
+        content,
+        headers=[
+            ("Content-Type", payment.proof_mimetype),
+            (
+                "Content-Disposition",
+                http.content_disposition(payment.proof_filename or "proof"),
+            ),
+        ],
+    )
 
 
-def parse(partial=False):
-    """(profile, date, amount, proof) of a create/update body; None = unset."""
+# --- bodies ------------------------------------------------------------------
+
+
+def values_from_body(env, data, files, partial=False, default_sum=None):
+    """Keyword arguments of the payment model methods for a body.
+
+    ``profile``, ``payment_date``, ``amount`` (a float of the exact decimal
+    sent) and ``proof`` (file name, bytes); what the body leaves out is None
+    (unchanged), but for ``sum``, which defaults to ``default_sum``.
+    """
+    proof = read_proof(env, data, files)
+    values = parse_body(FIELDS, data, env, partial=partial)
+    amount = values.get("sum", default_sum)
+    return {
+        "profile": values.get("profile"),
+        "payment_date": values.get("date_of_payment"),
+        "amount": float(amount) if amount is not None else None,
+        "proof": proof,
+    }
+
+
+def parse(verb):
+    """The model-method arguments of a POST (create), PUT or PATCH body.
+
+    A create without ``sum`` is a payment of 0.00, as in Waldur.
+    """
     data, files = common.read_body()
-    proof = read_proof(data, files)
-    values = parse_body(FIELDS, data, partial=partial)
-    amount = values.get("sum")
-    return (
-        values.get("profile"),
-        values.get("date_of_payment"),
-        float(amount) if amount is not None else None,
-        proof,
+    return values_from_body(
+        request.env,
+        data,
+        files,
+        partial=verb == "PATCH",
+        default_sum=0 if verb == "POST" else None,
     )
 
 
-def parse_invoice_link():
+def invoice_from_body(env, data):
     """The invoice of a ``link_to_invoice`` body: a posted customer invoice."""
-    data, _files = common.read_body()
-    field = HyperlinkField(
-        "invoices", lambda: request.env["account.move"], required=True
-    )
-    invoice = parse_body({"invoice": field}, data)["invoice"]
+    invoice = parse_body(INVOICE_LINK_FIELDS, data, env)["invoice"]
     if invoice.move_type != "out_invoice" or invoice.state != "posted":
         raise validation_error({"invoice": [NO_OBJECT]})
     return invoice
+
+
+def parse_invoice_link():
+    data, _files = common.read_body()
+    return invoice_from_body(request.env, data)

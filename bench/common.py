@@ -1,0 +1,160 @@
+"""Database, server and API-key helpers shared by the benchmarks.
+
+Nothing here measures anything: the benchmark scripts import these to build
+a database, serve it with a real Odoo server and authenticate against it.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import odoo
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+ADDON = "billing_payments"
+API_KEY_NAME = "bench"
+SERVER_STOP_TIMEOUT = 30  # seconds before a server that ignores SIGTERM is killed
+
+# The addons path, the free port and the readiness wait are those of the
+# end-to-end tests (tests/e2e.py); tests/ is not a package.
+sys.path.insert(0, str(REPO_ROOT / "tests"))
+from e2e import ADDONS_PATH, ServerNotReady, free_port, wait_for_server  # noqa: E402
+
+__all__ = [
+    "ADDON",
+    "ADDONS_PATH",
+    "REPO_ROOT",
+    "check_postgres",
+    "create_database",
+    "db_exists",
+    "drop_database",
+    "expect",
+    "free_port",
+    "log",
+    "make_api_key",
+    "psql",
+    "start_server",
+    "stop_server",
+]
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def expect(condition, message):
+    """Stop the benchmark when ``condition`` is false (asserts vanish with -O)."""
+    if not condition:
+        raise SystemExit(f"benchmark check failed: {message}")
+
+
+def psql(db, sql):
+    """The output of ``sql`` on ``db`` (psql -At), or None when it fails."""
+    result = subprocess.run(
+        ["psql", "-X", "-At", "-d", db, "-c", sql],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def db_exists(db):
+    return psql("postgres", f"SELECT 1 FROM pg_database WHERE datname = '{db}'") == "1"
+
+
+def check_postgres():
+    if subprocess.run(["pg_isready", "-q"], check=False).returncode != 0:
+        sys.exit(
+            "PostgreSQL does not answer (pg_isready). Start it, e.g. "
+            "`pg_ctlcluster 15 main start`, and retry."
+        )
+
+
+def drop_database(db):
+    """Drop ``db``, its registry in this process and its filestore."""
+    Registry.delete(db)
+    odoo.sql_db.close_db(db)
+    subprocess.run(["dropdb", "--if-exists", "--force", db], check=True)
+    filestore = odoo.tools.config.filestore(db)
+    if filestore.rstrip("/").endswith(f"/filestore/{db}") and os.path.isdir(filestore):
+        shutil.rmtree(filestore)
+
+
+def create_database(db, addons_path):
+    """Create ``db`` and install the addon in it, without demo data."""
+    log(f"creating {db} and installing {ADDON} (no demo data)")
+    subprocess.run(["createdb", db], check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "odoo",
+            "-d",
+            db,
+            f"--addons-path={addons_path}",
+            "-i",
+            ADDON,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--log-level=warn",
+        ],
+        check=True,
+        cwd="/",
+    )
+    state = psql(db, f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'")
+    if state != "installed":
+        sys.exit(f"{ADDON} is not installed in {db} (state: {state})")
+
+
+def make_api_key(db):
+    """(a new API key of admin, admin's id); admin's previous bench keys go."""
+    with Registry(db).cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        admin = env.ref("base.user_admin")
+        key = admin._billing_new_api_key(API_KEY_NAME, replace=True)
+        cr.commit()
+        return key, admin.id
+
+
+def start_server(db, addons_path, port, logfile):
+    """An Odoo HTTP server of ``db`` on 127.0.0.1:``port``, once it answers."""
+    command = [
+        sys.executable,
+        "-m",
+        "odoo",
+        "-d",
+        db,
+        f"--addons-path={addons_path}",
+        f"--db-filter=^{db}$",
+        f"--http-port={port}",
+        "--http-interface=127.0.0.1",
+        "--workers=0",
+        "--max-cron-threads=0",
+        "--log-level=warn",
+        # One line per request with its query count, SQL time and the rest.
+        "--log-handler=werkzeug:INFO",
+        f"--logfile={logfile}",
+    ]
+    logfile.unlink(missing_ok=True)
+    server = subprocess.Popen(command, cwd="/")
+    try:
+        wait_for_server(f"http://127.0.0.1:{port}", server)
+    except ServerNotReady as error:
+        stop_server(server)
+        sys.exit(f"{error}; see {logfile}")
+    return server
+
+
+def stop_server(server):
+    server.terminate()
+    try:
+        server.wait(timeout=SERVER_STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()

@@ -1,0 +1,139 @@
+"""Typed values of LoopBack filters: instants, numbers, booleans, naturals,
+and the regular expressions ``like``/``regexp`` take (turned into LIKE).
+
+Pure functions; they raise ``FilterError`` naming the culprit's path
+(``parse_instant`` raises ValueError, for its other callers).
+"""
+
+import datetime
+import re
+from decimal import Decimal
+
+from ...exceptions import FilterError
+from ...money import parse_decimal
+
+MAX_NUMBER = Decimal("1e15")
+_DATETIME = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?"
+)
+
+
+def regex_to_like(pattern, path=""):
+    """A SQL LIKE pattern matching what the regular expression ``pattern`` does.
+
+    Only the subset described in the module docstring is accepted.
+    """
+    anchored_start = pattern.startswith("^")
+    anchored_end = pattern.endswith("$") and not pattern.endswith("\\$")
+    body = pattern[1 if anchored_start else 0 : -1 if anchored_end else None]
+    out, index = [], 0
+    while index < len(body):
+        char = body[index]
+        following = body[index + 1 : index + 2]
+        if char == "\\":
+            if not following or following.isalnum():
+                raise FilterError(
+                    f"Unsupported escape `\\{following}` in `{pattern}`.", path
+                )
+            out.append(_like_literal(following))
+            index += 2
+        elif char == ".":
+            wildcard = {"*": "%", "+": "_%"}.get(following)
+            out.append(wildcard or "_")
+            index += 2 if wildcard else 1
+        elif char in "[](){}|?*+^$":
+            raise FilterError(
+                f"Unsupported regular expression `{pattern}`: use literal text, "
+                "`.`, `.*`, `.+`, `^` and `$`.",
+                path,
+            )
+        else:
+            out.append(_like_literal(char))
+            index += 1
+    like = "".join(out)
+    if not anchored_start and not like.startswith("%"):
+        like = "%" + like
+    if not anchored_end and not (like.endswith("%") and not like.endswith("\\%")):
+        like += "%"
+    return like
+
+
+def _like_literal(char):
+    return "\\" + char if char in "%_\\" else char
+
+
+def parse_instant(value):
+    """A date or ISO 8601 timestamp as a naive UTC datetime (ms precision).
+
+    Raises ValueError for anything else. A timestamp without a zone is UTC.
+    """
+    match = isinstance(value, str) and _DATETIME.fullmatch(value.strip())
+    if not match:
+        raise ValueError(value)
+    year, month, day, hour, minute, second, fraction, zone = match.groups()
+    try:
+        instant = datetime.datetime(
+            int(year),
+            int(month),
+            int(day),
+            int(hour or 0),
+            int(minute or 0),
+            int(second or 0),
+            int((fraction or "0")[:3].ljust(3, "0")) * 1000,
+        )
+        if zone and zone != "Z":
+            sign = 1 if zone[0] == "+" else -1
+            digits = zone[1:].replace(":", "")
+            instant -= sign * datetime.timedelta(
+                hours=int(digits[:2]), minutes=int(digits[2:])
+            )
+    except OverflowError as error:
+        raise ValueError(value) from error
+    if not 1 <= instant.year <= 9998:  # room for the millisecond bounds
+        raise ValueError(value)
+    return instant
+
+
+def instant(value, path):
+    try:
+        return parse_instant(value)
+    except ValueError as error:
+        raise FilterError(
+            f"`{value}` is not a valid date (YYYY-MM-DD or ISO 8601).", path
+        ) from error
+
+
+def number(value, path):
+    try:
+        number = parse_decimal(value)
+    except ValueError as error:
+        raise FilterError(f"`{value}` is not a number.", path) from error
+    if abs(number) >= MAX_NUMBER:
+        raise FilterError(f"`{value}` is too large.", path)
+    return number
+
+
+def boolean(value, path):
+    if isinstance(value, bool):
+        return value
+    if value in ("true", "1", 1):
+        return True
+    if value in ("false", "0", 0, ""):
+        return False
+    raise FilterError(f"`{path}` must be true or false.", path)
+
+
+def natural(value, path):
+    """A non-negative integer (brackets send strings), or None."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        raise FilterError(f"`{path}` must be a non-negative integer.", path)
+    try:
+        number = int(value) if isinstance(value, int | str) else None
+    except ValueError:
+        number = None
+    if number is None or number < 0:
+        raise FilterError(f"`{path}` must be a non-negative integer.", path)
+    return number

@@ -1,0 +1,79 @@
+"""Waldur's customer resource (read-only): ``/api/customers/{uuid}/``.
+
+A customer is the commercial partner of invoices. ``customer_details`` and
+``issuer_details`` are also the blocks an invoice embeds.
+"""
+
+from odoo.http import request
+
+from .. import common
+from . import detail_url
+
+LABEL = "Customer"
+
+
+def find(customer_uuid):
+    return common.find_by_uuid(request.env["res.partner"], customer_uuid, LABEL)
+
+
+def _address(partner):
+    parts = [partner.street, partner.street2, partner.city]
+    return ", ".join(part for part in parts if part)
+
+
+def _english(record):
+    return record.with_context(lang="en_US").name if record else None
+
+
+def customer_details(partner):
+    bank = partner.bank_ids[:1]
+    return {
+        "name": partner.name or "",
+        "address": _address(partner),
+        "country": partner.country_id.code or "",
+        "country_name": _english(partner.country_id),
+        "email": partner.email or "",
+        "postal": partner.zip or "",
+        "phone_number": partner.phone or partner.mobile or "",
+        "bank_name": bank.bank_id.name or "",
+        "bank_account": bank.acc_number or "",
+        "vat_code": partner.vat or "",
+    }
+
+
+def issuer_details(company):
+    """The invoicing company in the keys of Waldur's ISSUER_DETAILS setting."""
+    partner = company.partner_id
+    bank = partner.bank_ids[:1]
+    country = partner.country_id
+    phone = partner.phone or ""
+    country_code = str(country.phone_code or "") if country else ""
+    national = phone.replace(" ", "")
+    if country_code and national.startswith(f"+{country_code}"):
+        national = national[len(country_code) + 1 :]
+    return {
+        "company": company.name or "",
+        "address": _address(partner),
+        "country": _english(country) or "",
+        "email": partner.email or "",
+        "postal": partner.zip or "",
+        "phone": {"country_code": country_code, "national_number": national},
+        "bank": bank.bank_id.name or "",
+        "account": bank.acc_number or "",
+        "vat_code": partner.vat or "",
+        "country_code": country.code or "",
+    }
+
+
+def render(partner):
+    details = customer_details(partner)
+    return {
+        "url": detail_url("customers", partner),
+        "uuid": partner.uuid,
+        "name": details.pop("name"),
+        **details,
+    }
+
+
+def response(partner):
+    return common.json_response(render(partner))

@@ -1,0 +1,249 @@
+"""Request-body validation as a DRF serializer does it.
+
+``parse_body(fields, data, env)`` checks a body against a mapping of field
+names to ``Field`` objects and reports every field's errors at once (400).
+Fields are pure converters; only ``HyperlinkField`` uses ``env``, to resolve
+a link as the current user.
+"""
+
+import json
+import re
+
+from ...exceptions import ApiError, ProofRejected
+from ...money import parse_decimal
+from ...utils import parse_iso_date
+from .. import common
+from . import validation_error
+
+
+class FieldError(Exception):
+    """One field's validation message."""
+
+
+class Field:
+    """A serializer field: required-ness, null handling and conversion."""
+
+    def __init__(self, required=False, allow_null=False):
+        self.required = required
+        self.allow_null = allow_null
+
+    def parse(self, value, env=None):
+        if value is None:
+            if self.allow_null:
+                return None
+            raise FieldError("This field may not be null.")
+        return self.convert(value, env)
+
+    def convert(self, value, env):
+        return value
+
+
+class CharField(Field):
+    def __init__(self, max_length=None, allow_blank=False, **kwargs):
+        super().__init__(**kwargs)
+        self.max_length = max_length
+        self.allow_blank = allow_blank
+
+    def convert(self, value, env):
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            raise FieldError("Not a valid string.")
+        value = str(value)
+        if not value.strip() and not self.allow_blank:
+            raise FieldError("This field may not be blank.")
+        if self.max_length and len(value) > self.max_length:
+            raise FieldError(
+                f"Ensure this field has no more than {self.max_length} characters."
+            )
+        return value
+
+
+class ChoiceField(Field):
+    def __init__(self, choices, **kwargs):
+        super().__init__(**kwargs)
+        self.choices = choices
+
+    def convert(self, value, env):
+        if not isinstance(value, str) or value not in self.choices:
+            raise FieldError(f'"{value}" is not a valid choice.')
+        return value
+
+
+def selection_values(env, model_name, field_name):
+    """{value: label} of a selection field, read from the field at run time."""
+    return dict(env[model_name]._fields[field_name].selection)
+
+
+class SelectionField(ChoiceField):
+    """A choice among the values of an Odoo selection field."""
+
+    def __init__(self, model_name, field_name, **kwargs):
+        super().__init__(choices=None, **kwargs)
+        self.model_name = model_name
+        self.field_name = field_name
+
+    def convert(self, value, env):
+        self.choices = selection_values(env, self.model_name, self.field_name)
+        return super().convert(value, env)
+
+
+class BooleanField(Field):
+    TRUE = {True, "true", "True", "TRUE", "1", "on", "yes", "y", "t"}
+    FALSE = {False, "false", "False", "FALSE", "0", "off", "no", "n", "f"}
+
+    def convert(self, value, env):
+        if isinstance(value, str | int | bool) and value in self.TRUE:
+            return True
+        if isinstance(value, str | int | bool) and value in self.FALSE:
+            return False
+        raise FieldError("Must be a valid boolean.")
+
+
+class DictField(Field):
+    """A JSON object (form posts may send it as a JSON string)."""
+
+    def convert(self, value, env):
+        if isinstance(value, str):
+            try:
+                value = json.loads(value)
+            except ValueError as error:
+                raise FieldError("Value must be valid JSON.") from error
+        if not isinstance(value, dict):
+            raise FieldError(
+                f'Expected a dictionary of items but got type "{type(value).__name__}".'
+            )
+        return value
+
+
+class DateField(Field):
+    """DRF's DateField with its default input format, ISO 8601 (YYYY-MM-DD)."""
+
+    def convert(self, value, env):
+        try:
+            return parse_iso_date(value)
+        except ValueError as error:
+            raise FieldError(
+                "Date has wrong format. Use one of these formats instead: YYYY-MM-DD."
+            ) from error
+
+
+class DecimalField(Field):
+    """DRF's DecimalField(max_digits, decimal_places), optionally non-negative."""
+
+    def __init__(self, max_digits, decimal_places, min_value=None, **kwargs):
+        super().__init__(**kwargs)
+        self.max_whole_digits = max_digits - decimal_places
+        self.decimal_places = decimal_places
+        self.min_value = min_value
+
+    def convert(self, value, env):
+        try:
+            number = parse_decimal(value)
+        except ValueError as error:
+            raise FieldError("A valid number is required.") from error
+        _sign, digits, exponent = number.as_tuple()
+        decimals = max(0, -exponent)
+        whole = max(0, len(digits) + exponent)
+        if decimals > self.decimal_places:
+            raise FieldError(
+                f"Ensure that there are no more than {self.decimal_places} "
+                "decimal places."
+            )
+        if whole > self.max_whole_digits:
+            raise FieldError(
+                f"Ensure that there are no more than {self.max_whole_digits} "
+                "digits before the decimal point."
+            )
+        if self.min_value is not None and number < self.min_value:
+            raise FieldError(
+                f"Ensure this value is greater than or equal to {self.min_value}."
+            )
+        return number
+
+
+class HyperlinkField(Field):
+    """A link to one of our resources, resolved by path as the current user.
+
+    ``model_name`` is the Odoo model the ``/api/<prefix>/<uuid>/`` links name.
+    """
+
+    def __init__(self, prefix, model_name, **kwargs):
+        super().__init__(**kwargs)
+        self.prefix = prefix
+        self.model_name = model_name
+
+    def convert(self, value, env):
+        if not isinstance(value, str):
+            raise FieldError(
+                f"Incorrect type. Expected URL string, received {type(value).__name__}."
+            )
+        path = common.url_path(value)
+        match = re.fullmatch(rf"/api/{self.prefix}/([^/]+)/", path)
+        if not match:
+            if re.fullmatch(r"/api/[a-z-]+/[^/]+/", path):
+                raise FieldError("Invalid hyperlink - Incorrect URL match.")
+            raise FieldError("Invalid hyperlink - No URL match.")
+        record = env[self.model_name]._billing_search_uuid(match.group(1))
+        if not record:
+            raise FieldError("Invalid hyperlink - Object does not exist.")
+        return record
+
+
+def parse_body(fields, data, env=None, partial=False):
+    """Validate ``data`` against ``fields`` like a DRF serializer.
+
+    Returns the converted values of the fields present; raises a 400 with
+    every field's errors at once.
+    """
+    if not isinstance(data, dict):
+        raise validation_error(
+            {
+                "non_field_errors": [
+                    "Invalid data. Expected a dictionary, but got "
+                    f"{type(data).__name__}."
+                ]
+            }
+        )
+    values, errors = {}, {}
+    for name, field in fields.items():
+        if name not in data:
+            if field.required and not partial:
+                errors[name] = ["This field is required."]
+            continue
+        try:
+            values[name] = field.parse(data[name], env)
+        except FieldError as error:
+            errors[name] = [str(error)]
+    if errors:
+        raise validation_error(errors)
+    return values
+
+
+def read_proof(env, data, files, name="proof"):
+    """The uploaded proof of payment as (file name, bytes), or None.
+
+    Checked before anything is written, by the payment model's own proof
+    rule: a non-file value, an empty file or one that is no PDF, PNG, JPEG or
+    WebP (by content) → 400; a file above the size limit → 413.
+    """
+    upload = files.get(name)
+    if upload is None:
+        if isinstance(data, dict) and data.get(name) not in (None, ""):
+            raise validation_error(
+                {
+                    name: [
+                        "The submitted data was not a file. Check the encoding "
+                        "type on the form."
+                    ]
+                }
+            )
+        return None
+    content = upload.read()
+    if not content:
+        raise validation_error({name: ["The submitted file is empty."]})
+    try:
+        env["account.payment"]._billing_check_proof_content(content)
+    except ProofRejected as error:  # nothing is written yet
+        raise ApiError(
+            413 if error.too_large else 400, {name: [error.args[0]]}
+        ) from error
+    return upload.filename or name, content

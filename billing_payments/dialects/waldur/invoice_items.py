@@ -1,0 +1,260 @@
+"""Waldur's invoice items: the product lines of customer invoices.
+
+``/api/invoices/{uuid}/items/`` lists one invoice's items and
+``/api/invoice-items/{uuid}/`` shows one; invoices embed them too. Lines are
+read in one query per page (``product_lines``).
+"""
+
+import calendar
+import datetime
+
+from odoo.http import request
+
+from ...exceptions import NotFound
+from ...money import to_decimal
+from ...utils import normalize_uuid
+from .. import common
+from . import detail_url, invalid_choice
+from .query import query_uuid
+
+LABEL = "InvoiceItem"
+ITEM_ORDERING = {
+    "project_name": lambda line: line.billing_project_name,
+    "resource_name": lambda line: line.billing_resource_name,
+    "provider_name": lambda line: _provider(line).name,
+    "name": lambda line: line.name,
+}
+LINE_FIELDS = [
+    "move_id",
+    "company_id",
+    "uuid",
+    "name",
+    "sequence",
+    "product_id",
+    "quantity",
+    "price_unit",
+    "discount",
+    "price_subtotal",
+    "price_total",
+    "billing_unit",
+    "billing_start",
+    "billing_end",
+    "billing_measured_unit",
+    "billing_details",
+    "billing_resource_name",
+    "billing_resource_uuid",
+    "billing_project_name",
+    "billing_project_uuid",
+    "product_uom_id",
+]
+
+
+def lines():
+    return request.env["account.move.line"]
+
+
+def find(line_uuid):
+    """A product line of a visible customer invoice, else 404."""
+    line = common.find_by_uuid(lines(), line_uuid, LABEL)
+    if line.display_type != "product" or line.move_id.move_type != "out_invoice":
+        raise NotFound(LABEL)
+    return line
+
+
+# --- rendering ---------------------------------------------------------------
+
+
+def _datetime(value):
+    """A naive UTC datetime as DRF renders it: ISO 8601 with ``Z``."""
+    return value.isoformat() + "Z"
+
+
+def _uuid_or_none(value):
+    return normalize_uuid(value) if value else None
+
+
+def _period_bounds(move):
+    """The first and last instant of the invoice's billing month (UTC)."""
+    year, month = move.billing_year, move.billing_month
+    start = datetime.datetime(year, month, 1)
+    last_day = calendar.monthrange(year, month)[1]
+    end = datetime.datetime.combine(
+        datetime.date(year, month, last_day), datetime.time.max
+    )
+    return start, end
+
+
+def _measured_unit(line, unit, quantity):
+    if line.billing_measured_unit:
+        return line.billing_measured_unit
+    plural = quantity > 1
+    if unit == "hour":
+        return "hours" if plural else "hour"
+    if unit == "day":
+        return "days" if plural else "day"
+    if unit == "half_month":
+        return "percents from half a month"
+    if unit in ("month", "quarter"):
+        return "percents from a month"
+    return (line.product_uom_id.name or "").lower()
+
+
+def _provider(line):
+    return line.product_id._billing_service_provider(line.company_id)
+
+
+def item_details(line):
+    """Stored usage details, completed with the offering and its provider.
+
+    Every ``*_uuid`` key is a valid 32-hex uuid or left out: Waldur's client
+    refuses anything else there. Invalid stored uuids are dropped first, so
+    that the product's and provider's own uuids take their place.
+    """
+    details = {}
+    for key, value in (line.billing_details or {}).items():
+        if key.endswith("_uuid"):
+            value = normalize_uuid(value)
+            if not value:
+                continue
+        details[key] = value
+    product = line.product_id
+    if product:
+        provider = _provider(line)
+        details.setdefault("offering_name", product.name or "")
+        details.setdefault("offering_uuid", product.uuid)
+        details.setdefault("service_provider_name", provider.name or "")
+        details.setdefault("service_provider_uuid", provider.uuid)
+    resource_uuid = normalize_uuid(line.billing_resource_uuid)
+    if resource_uuid:
+        details.setdefault("resource_name", line.billing_resource_name or "")
+        details.setdefault("resource_uuid", resource_uuid)
+    return details
+
+
+def render_item(line):
+    """One product line as a Waldur invoice item (the server's key order)."""
+    price = to_decimal(line.price_subtotal)
+    total = to_decimal(line.price_total)
+    quantity = to_decimal(line.quantity)
+    unit_price = to_decimal(line.price_unit)
+    if line.discount:
+        unit_price = unit_price * (100 - to_decimal(line.discount)) / 100
+    unit = line.billing_unit or "quantity"
+    default_start, default_end = _period_bounds(line.move_id)
+    details = item_details(line)
+    item = {
+        "uuid": line.uuid,
+        "url": detail_url("invoice-items", line),
+        "name": line.name or line.product_id.display_name or "",
+        "price": float(price),
+        "tax": common.format_decimal(total - price, 2),
+        "total": common.format_decimal(total, 2),
+        "unit_price": common.format_decimal(unit_price, 10),
+        "unit": unit,
+        "measured_unit": _measured_unit(line, unit, quantity),
+        "start": _datetime(line.billing_start or default_start),
+        "end": _datetime(line.billing_end or default_end),
+        "article_code": line.product_id.default_code or "",
+        "project_name": line.billing_project_name or "N/A",
+        "project_uuid": _uuid_or_none(line.billing_project_uuid),
+        "quantity": common.format_decimal(quantity, 10),
+        "details": details,
+        # There is no marketplace resource to link to in Odoo.
+        "resource": None,
+    }
+    resource_uuid = _uuid_or_none(line.billing_resource_uuid)
+    if resource_uuid:  # Waldur leaves both keys out when there is no resource
+        item["resource_uuid"] = resource_uuid
+        item["resource_name"] = line.billing_resource_name or ""
+    item.update(
+        {
+            "billing_type": details.get("billing_type") or None,
+            "backend_uuid": None,
+            # Negative lines are compensations (credits) in this addon.
+            "credit": price < 0,
+        }
+    )
+    return item
+
+
+def visible_items(move_lines):
+    """Waldur shows the lines with a non-zero total, by project then name."""
+    shown = [line for line in move_lines if line.price_total]
+    return sorted(
+        shown,
+        key=lambda line: (line.billing_project_name or "", line.name or "", line.id),
+    )
+
+
+def product_lines(moves, extra_domain=None):
+    """The product lines of ``moves``, read in one query."""
+    move_lines = moves.env["account.move.line"]
+    if not moves:
+        return move_lines
+    domain = [("move_id", "in", moves.ids), ("display_type", "=", "product")]
+    # Ordered by id only: callers sort in Python, and ordering by move_id
+    # would make PostgreSQL join every invoice to apply account.move's order.
+    return move_lines.search_fetch(
+        domain + (extra_domain or []), LINE_FIELDS, order="id"
+    )
+
+
+# --- the items of one invoice ------------------------------------------------
+
+
+def provider_filter(env, args):
+    """The ``provider_uuid`` filter as a partner (empty when unknown), or None."""
+    provider_uuid = query_uuid(args, "provider_uuid")
+    if not provider_uuid:
+        return None
+    return env["res.partner"]._billing_search_uuid(provider_uuid)
+
+
+def items_domain(env, args):
+    """``/items/`` filters as a domain on the invoice's lines."""
+    domain = [("price_total", "!=", 0)]
+    query = args.get("query")
+    if query:
+        domain.append(("billing_resource_name", "ilike", query))
+    project_uuid = query_uuid(args, "project_uuid")
+    if project_uuid:
+        domain.append(("billing_project_uuid", "=", project_uuid))
+    offering_uuid = query_uuid(args, "offering_uuid")
+    if offering_uuid:
+        domain.append(("product_id.uuid", "=", offering_uuid))
+    provider = provider_filter(env, args)
+    if provider is not None:
+        domain += env["account.move.line"]._billing_provider_domain(provider)
+    if args.get("conceal_compensation_items") == "true":
+        domain.append(("price_subtotal", ">=", 0))
+    return domain
+
+
+def items_sorted(args, move_lines):
+    """Waldur's item ordering ``o`` (one value); default project, then name."""
+    value = args.get("o")
+    if not value:
+        return visible_items(move_lines)
+    name = value.removeprefix("-")
+    if name not in ITEM_ORDERING:
+        raise invalid_choice("o", value)
+    key = ITEM_ORDERING[name]
+    descending = value.startswith("-")
+    present = [line for line in move_lines if key(line)]
+    missing = [line for line in move_lines if not key(line)]
+    present.sort(key=lambda line: (key(line), line.id), reverse=descending)
+    # Nulls first ascending, last descending, as PostgreSQL orders them.
+    return present + missing if descending else missing + present
+
+
+def items_response(invoice):
+    """The invoice's items as a JSON array (Waldur does not paginate them)."""
+    args = request.httprequest.args
+    move_lines = product_lines(invoice, items_domain(request.env, args))
+    return common.json_response(
+        [render_item(line) for line in items_sorted(args, move_lines)]
+    )
+
+
+def response(line):
+    return common.json_response(render_item(line))

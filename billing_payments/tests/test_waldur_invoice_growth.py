@@ -1,0 +1,104 @@
+"""GET /api/invoices/growth/: monthly totals of the major customers."""
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import LIST, WaldurInvoiceCommon
+
+
+@tagged("post_install", "-at_install")
+class TestWaldurInvoiceGrowth(WaldurInvoiceCommon):
+    GROWTH = f"{LIST}growth/"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.this_month = fields.Date.today().replace(day=1)
+        cls.big, cls.middle, cls.small = cls.env["res.partner"].create(
+            [{"name": "Zeta Big"}, {"name": "Alpha Middle"}, {"name": "Small"}]
+        )
+
+        def invoice(partner, months_ago, amount, **vals):
+            day = cls.this_month - relativedelta(months=months_ago)
+            return cls.create_invoice(
+                partner=partner,
+                lines=[(cls.storage, 1, amount)],  # 20 % tax
+                invoice_date=day,
+                **vals,
+            )
+
+        invoice(cls.big, 0, 1000.0)
+        invoice(cls.big, 2, 500.0)
+        invoice(cls.middle, 0, 300.0)
+        invoice(cls.middle, 12, 50.0)  # first period
+        invoice(cls.small, 1, 100.0, post=False)  # pending counts too
+        invoice(cls.small, 1, 900.0).button_cancel()  # cancelled does not
+        invoice(cls.small, 13, 7000.0)  # before the first period
+
+    def growth(self, **params):
+        return self.assert_json(self.api("GET", self.GROWTH, params=params), 200)
+
+    def labels(self):
+        return [
+            f"{day.year}-{day.month}"
+            for day in (
+                self.this_month - relativedelta(months=12 - i) for i in range(13)
+            )
+        ]
+
+    def test_growth_series(self):
+        body = self.growth(customers_count=2)
+        self.assertEqual(
+            list(body),
+            ["periods", "total_periods", "other_periods", "customer_periods"],
+        )
+        self.assertEqual(body["periods"], self.labels())
+        self.assertNotIn("-0", body["periods"][0])  # "2025-11", never zero-padded
+        total = [0] * 13
+        total[0], total[10], total[11], total[12] = 60.0, 600.0, 120.0, 1560.0
+        self.assertEqual(body["total_periods"], total)
+        other = [0] * 13
+        other[11] = 120.0  # the small customer, not a major one
+        self.assertEqual(body["other_periods"], other)
+        big = [0] * 13
+        big[10], big[12] = 600.0, 1200.0
+        middle = [0] * 13
+        middle[0], middle[12] = 60.0, 360.0
+        # Major customers, ordered by name.
+        self.assertEqual(
+            body["customer_periods"],
+            [
+                {"name": "Alpha Middle", "periods": middle},
+                {"name": "Zeta Big", "periods": big},
+            ],
+        )
+
+    def test_growth_accounting_mode_sums_untaxed(self):
+        body = self.growth(customers_count=1, accounting_mode="accounting")
+        self.assertEqual(body["total_periods"][12], 1300.0)
+        self.assertEqual(body["other_periods"][12], 300.0)
+        [big] = body["customer_periods"]
+        self.assertEqual(big["name"], "Zeta Big")
+        self.assertEqual(big["periods"][12], 1000.0)
+
+    def test_growth_default_and_limits(self):
+        body = self.growth()
+        self.assertEqual(len(body["customer_periods"]), 3)  # default 4, 3 exist
+        self.assertEqual(self.growth(customers_count=0)["customer_periods"], [])
+        for value, message in [
+            ("21", "customers_count should not be greater than 20"),
+            ("two", "customers_count is not a number"),
+            ("-1", "customers_count should not be negative"),
+        ]:
+            with self.subTest(value=value):
+                response = self.api(
+                    "GET", self.GROWTH, params={"customers_count": value}
+                )
+                self.assert_json(response, 400, [message])
+
+    def test_growth_only_counts_visible_invoices(self):
+        body = self.assert_json(self.api("GET", self.GROWTH, key=self.plain_key), 200)
+        self.assertEqual(body["total_periods"], [0] * 13)
+        self.assertEqual(body["customer_periods"], [])

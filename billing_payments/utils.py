@@ -1,0 +1,55 @@
+"""Plain helpers with no ORM: models and dialects import them, never the reverse."""
+
+import datetime
+import re
+import uuid
+from urllib.parse import urlsplit
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def normalize_uuid(value):
+    """Return the 32-hex form of a uuid given hyphenated or plain, or None.
+
+    Waldur clients send hyphenated uuids (``str(UUID)``) while we render the
+    plain hex form, so every lookup goes through here.
+    """
+    if not isinstance(value, str):
+        return None
+    try:
+        return uuid.UUID(value.strip()).hex
+    except ValueError:
+        return None
+
+
+def is_http_url(value):
+    """True for an absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(value)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def parse_iso_date(value):
+    """A ``YYYY-MM-DD`` string as a date; anything else raises ValueError."""
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise ValueError(value)
+    return datetime.date.fromisoformat(value)
+
+
+def sniff_proof_mimetype(content):
+    """The mimetype of an accepted proof file, judged by its first bytes.
+
+    Only PDF, PNG, JPEG and WebP are accepted as proof of payment; anything
+    else (whatever its name says) gives None.
+    """
+    if content.startswith(b"%PDF-"):
+        return "application/pdf"
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if content.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if content[:4] == b"RIFF" and content[8:12] == b"WEBP":
+        return "image/webp"
+    return None
