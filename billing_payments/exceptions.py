@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Every exception of the addon, in one plain module (no ORM).
 
 Models raise the business ones (Odoo ``UserError`` subclasses, which the web

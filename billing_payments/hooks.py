@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Fill the stored billing fields of existing invoices in SQL at install.
 
 The addon adds four stored computed fields to ``account.move``. When the ORM

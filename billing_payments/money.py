@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Amounts as Decimals: the ORM stores monetary values as floats, the APIs
 render them as exact decimal strings or numbers. Convert through ``repr`` so
 that 0.1 stays 0.1 and never becomes 0.1000000000000000055511151231257827."""

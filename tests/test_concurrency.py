@@ -7,6 +7,7 @@ it and Odoo retries it, and the retry sees the committed result (409 or 400).
 Exactly one payment or reconciliation must exist afterwards.
 """
 
+import os
 import subprocess
 import sys
 import threading
@@ -27,7 +28,8 @@ from e2e import (
 
 pytestmark = pytest.mark.e2e  # Odoo processes of its own; not in `make test-fast`
 
-DATABASE = "billing_e2e_concurrency"
+# Per process, so that runs side by side never drop each other's database.
+DATABASE = f"billing_e2e_concurrency_{os.getpid()}"
 
 SETUP = """
 company = env.company

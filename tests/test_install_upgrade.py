@@ -146,9 +146,24 @@ def test_install_backfills_and_upgrade_keeps_uuids(database):
     )
     assert states == [["created", "3"]]
 
+    # As a database installed at 18.0.1.2.0 was: a plain uuid index beside
+    # each UNIQUE(uuid). The 18.0.1.3.0 migration drops them.
+    for table in TABLES:
+        psql(database, f"CREATE INDEX {table}__uuid_index ON {table} (uuid)")
+    psql(
+        database,
+        "UPDATE ir_module_module SET latest_version = '18.0.1.2.0'"
+        f" WHERE name = '{ADDON}'",
+    )
     odoo_command(database, "-u", ADDON)
     for table in TABLES:
         assert sorted(uuids(database, table)) == before[table], table
+        indexes = psql(
+            database,
+            "SELECT indexname FROM pg_indexes"
+            f" WHERE tablename = '{table}' AND indexdef LIKE '%(uuid)'",
+        )
+        assert indexes == [[f"{table}_uuid_unique"]], (table, indexes)
     assert psql(
         database,
         f"SELECT state, latest_version FROM ir_module_module WHERE name = '{ADDON}'",

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Routes of the Waldur billing API: resolve, call one model method, render.
 
 Each resource module of ``dialects.waldur`` offers the same protocol:

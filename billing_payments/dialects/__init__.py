@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Wire formats of the billing APIs.
 
 Each dialect is a plain module: request parsing and validation, response

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Plumbing shared by every API dialect (each renders the errors of
 ``billing_payments.exceptions`` in its own format).
 

@@ -1,1 +1,3 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Spreadsheet exports, fed by the same model queries as the APIs."""

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Invoice statistics (spend per offering) as an XLSX workbook.
 
 Takes the rows of ``account.move._billing_offering_stats`` and writes one

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import billing_uuid_mixin
 from . import account_move
 from . import account_move_send

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import test_models
 from . import test_views
 from . import test_auth
@@ -17,3 +19,6 @@ from . import test_waldur_client_payments
 from . import test_spaceinvoices_payments
 from . import test_spaceinvoices_filters
 from . import test_spaceinvoices_fuzz
+from . import test_unit_parsers
+from . import test_architecture
+from . import test_i18n

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The payment operations the billing APIs are built on, checked in the books.
 
 After every operation: the invoice's payment state and residual, the

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The LoopBack filter compiler, table-driven: filter in → domain and rows out.
 
 Every case runs in both encodings (JSON and qs bracket notation), checks the

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Random LoopBack filters against the live API (hypothesis).
 
 Whatever the filter, the answer is never a 5xx, and never shows a payment,

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Waldur's official Python client against this server.
 
 These tests drive ``waldur-api-client`` (8.1.3) **unchanged** against the test

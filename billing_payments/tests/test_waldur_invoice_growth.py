@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """GET /api/invoices/growth/: monthly totals of the major customers."""
 
 from dateutil.relativedelta import relativedelta

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """GET /api/invoices/<uuid>/items/: order, filters and ordering of the lines."""
 
 import uuid

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The Space Invoices API dialect (legacy v1, LoopBack 3 conventions).
 
 Shapes follow LoopBack as Space Invoices runs it: camelCase keys, 32-hex ids

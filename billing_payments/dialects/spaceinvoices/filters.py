@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """LoopBack 3's ``filter`` and ``where``, compiled to Odoo domains.
 
 A filter arrives in either of two encodings of the same object: bracket

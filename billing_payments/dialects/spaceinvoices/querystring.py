@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Decoding a LoopBack parameter from the query string, in both encodings.
 
 ``?filter={"where": ...}`` (one JSON value) or bracket notation as the

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The Waldur billing API dialect (Django REST framework conventions).
 
 Shapes follow the real Waldur server and its official client

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Waldur's customer resource (read-only): ``/api/customers/{uuid}/``.
 
 A customer is the commercial partner of invoices. ``customer_details`` and

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Request-body validation as a DRF serializer does it.
 
 ``parse_body(fields, data, env)`` checks a body against a mapping of field

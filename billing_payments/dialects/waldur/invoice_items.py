@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Waldur's invoice items: the product lines of customer invoices.
 
 ``/api/invoices/{uuid}/items/`` lists one invoice's items and

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Waldur's invoice resource: ``/api/invoices/``, its growth and stats.
 
 Rendering works on whole pages: the lines of every invoice of a page are read

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Django REST framework's page-number pagination, as Waldur answers lists.
 
 A list is a bare JSON array; ``X-Result-Count`` carries the total and ``Link``

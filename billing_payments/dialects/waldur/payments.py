@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Waldur's payment resource: ``/api/payments/``.
 
 An API payment is an inbound customer ``account.payment`` that belongs to a

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Waldur's list query parameters (django-filter and DRF ordering), pure.
 
 Every function reads ``args``, the request's query arguments (a werkzeug

@@ -1,3 +1,5 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Drop the plain uuid indexes that stood next to the UNIQUE(uuid) constraint.
 
 Until 18.0.1.2.0 the uuid field had ``index=True`` as well as its unique
