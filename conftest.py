@@ -8,20 +8,6 @@ Odoo refuses imports of addons that do not start with ``odoo.addons``.
 import pytest
 
 
-def pytest_configure(config):
-    """Register the ``e2e`` marker of the slow end-to-end tests.
-
-    They start Odoo servers, install databases or PostgreSQL clusters of their
-    own (tests/test_concurrency.py, ...). ``make test-fast`` leaves them out
-    (``-m "not e2e"``); ``make test`` and CI run everything.
-    """
-    config.addinivalue_line(
-        "markers",
-        "e2e: slow end-to-end test with processes of its own; "
-        "deselect with -m 'not e2e' (make test-fast)",
-    )
-
-
 @pytest.fixture(autouse=True)
 def _odoo_current_test(request):
     """Mark the running Odoo test as Odoo's own test runner does.
