@@ -2,4 +2,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import models
 from . import controllers
+from . import wizards
 from .hooks import pre_init_hook

@@ -22,7 +22,16 @@
         "views/billing_payment_channel_views.xml",
         "views/res_partner_views.xml",
         "views/product_template_views.xml",
+        "views/billing_invoice_growth_report_views.xml",
+        "wizards/billing_growth_export_wizard_views.xml",
+        "wizards/account_payment_register_views.xml",
+        "wizards/billing_payment_link_wizard_views.xml",
     ],
+    "assets": {
+        "web.assets_backend": [
+            "billing_payments/static/src/js/error_dialogs.js",
+        ],
+    },
     "demo": [
         "demo/billing_demo.xml",
     ],

@@ -15,9 +15,7 @@ class SpaceInvoicesPaymentController(http.Controller):
         if common.method("GET", "POST") == "POST":
             common.check_billing_rights()  # LoopBack's 401 when missing
             document = payments.find_document(document_id)
-            payment = payments.payments()._billing_pay_invoice(
-                document, **payments.parse_create(document)
-            )
+            payment = document._billing_pay(**payments.parse_create(document))
             return payments.response(payment)
         payments.check_read_rights()
         return payments.list_response(payments.find_document(document_id))

@@ -3,104 +3,224 @@
 """Invoice statistics (spend per offering) as an XLSX workbook.
 
 Takes the rows of ``account.move._billing_offering_stats`` and writes one
-sheet: a bold, frozen header with an autofilter, one typed row per offering
-(amounts are numbers with the currency's decimals, not text) and a totals row
-of SUM formulas with their computed values cached for viewers that do not
-recalculate.
+sheet an accountant can hand on:
+
+- a header block (title, then label/value lines: company, invoice, customer,
+  billing period, dates as date cells, currency, generation time);
+- the table: a bold header row (frozen, repeated on every printed page, with
+  an autofilter over the data), one typed row per offering (quantities and
+  amounts are numbers with the right decimals, not text; the uuids on the
+  right) and a totals row of SUM formulas with their computed values cached
+  for viewers that do not recalculate;
+- print setup (landscape, one page wide, page numbers in the footer) and the
+  document's properties.
+
+The workbook is written in xlsxwriter's ``constant_memory`` mode: each row
+goes to a temporary file as soon as the next one starts, so ``rows`` may be
+any iterable (a generator over batched reads) and memory stays flat however
+many rows there are. This module has no ORM: the model passes every text,
+translated.
 """
 
+import datetime
 import io
 from decimal import Decimal
 
 import xlsxwriter
-from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from odoo.http import content_disposition, request
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+SHEET_MAX_ROWS = 1_048_576  # rows of one XLSX sheet
+STATS_BATCH = 2000  # offerings read per grouped query when exporting
+
+# (English header, width, row key, kind); kind is "text", "quantity" or "money".
+# Callers translate the headers through ``labels``.
 COLUMNS = [
-    # (English header, width, row key, numeric); callers translate the headers
-    ("Offering", 36, "offering_name", False),
-    ("Offering UUID", 34, "uuid", False),
-    ("Category", 22, "category", False),
-    ("Service provider", 30, "provider_name", False),
-    ("Service provider UUID", 34, "provider_uuid", False),
-    ("Price", 14, "price", True),
-    ("Tax", 14, "tax", True),
-    ("Total", 14, "total", True),
+    ("Offering", 36, "offering_name", "text"),
+    ("Category", 22, "category", "text"),
+    ("Service provider", 30, "provider_name", "text"),
+    ("Quantity", 12, "quantity", "quantity"),
+    ("Price", 16, "price", "money"),
+    ("Tax", 16, "tax", "money"),
+    ("Total", 16, "total", "money"),
+    ("Offering UUID", 34, "uuid", "text"),
+    ("Service provider UUID", 34, "provider_uuid", "text"),
 ]
+MONEY_KEYS = [key for _header, _width, key, kind in COLUMNS if kind == "money"]
+
+DATE_FORMAT = "yyyy-mm-dd"
+DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
 
 
 def stats_table_rows(stats):
-    """Flatten ``_billing_offering_stats`` rows into the sheet's columns."""
-    return [
-        {
-            "offering_name": row["product"].name or "",
-            "uuid": row["product"].uuid,
-            "category": row["product"].categ_id.name or "",
-            "provider_name": row["provider"].name or "",
-            "provider_uuid": row["provider"].uuid,
+    """Flatten ``_billing_offering_stats`` rows into the sheet's columns.
+
+    A generator: it keeps nothing of the rows it has passed on.
+    """
+    for row in stats:
+        product, provider = row["product"], row["provider"]
+        yield {
+            "offering_name": product.name or "",
+            "uuid": product.uuid or "",
+            "category": product.categ_id.name or "",
+            "provider_name": provider.name or "",
+            "provider_uuid": provider.uuid or "",
+            "quantity": row["quantity"],
             "price": row["price"],
             "tax": row["tax"],
             "total": row["total"],
         }
-        for row in stats
-    ]
 
 
-def _number_format(decimal_places):
+def header_block_rows(header):
+    """The sheet rows the header block takes: the title, its lines, a gap."""
+    return 1 + len(header or ()) + 1
+
+
+def sheet_rows_needed(row_count, header=None):
+    """The sheet rows an export of ``row_count`` offerings takes."""
+    return header_block_rows(header) + 1 + row_count + 1  # table header, totals
+
+
+def number_format(decimal_places):
     return "#,##0" + ("." + "0" * decimal_places if decimal_places else "")
 
 
-def write_invoice_stats_xlsx(
-    rows, title, currency_name="", decimal_places=2, labels=None
-):
-    """The workbook's bytes; ``rows`` as returned by ``stats_table_rows``.
+def safe_sheet_name(name):
+    """``name`` as Excel accepts a sheet name (31 characters, no []:*?/\\)."""
+    for char in "[]:*?/\\":
+        name = name.replace(char, "-")
+    return name.strip("'")[:31] or "Sheet1"
 
-    ``labels`` maps the English headers (and "Total") to the user's
-    language; this module has no ORM, so the model translates them.
+
+def write_invoice_stats_xlsx(
+    rows,
+    title,
+    currency_name="",
+    decimal_places=2,
+    labels=None,
+    *,
+    sheet_name=None,
+    header=None,
+    quantity_places=2,
+    properties=None,
+):
+    """The workbook's bytes; ``rows`` (any iterable) as ``stats_table_rows`` yields.
+
+    ``labels`` maps the English headers (and "Total", "Page", "of") to the
+    user's language. ``header`` is the header block: (label, value) pairs
+    under the title, a value being text, a ``date`` or a naive ``datetime``
+    (written as date cells). ``properties`` are xlsxwriter's document
+    properties (title, company, author...).
     """
     labels = labels or {}
+    header = list(header or ())
     output = io.BytesIO()
-    workbook = xlsxwriter.Workbook(output, {"in_memory": True})
-    sheet = workbook.add_worksheet(title[:31])
-    bold = workbook.add_format({"bold": True, "bottom": 1})
-    money = workbook.add_format({"num_format": _number_format(decimal_places)})
-    bold_money = workbook.add_format(
-        {"bold": True, "top": 1, "num_format": _number_format(decimal_places)}
+    workbook = xlsxwriter.Workbook(
+        output, {"constant_memory": True, "strings_to_numbers": False}
     )
-    bold_text = workbook.add_format({"bold": True, "top": 1})
+    workbook.set_properties({"title": title, **(properties or {})})
+    sheet = workbook.add_worksheet(safe_sheet_name(sheet_name or title))
 
-    for col, (header, width, _key, numeric) in enumerate(COLUMNS):
-        header = labels.get(header, header)
-        label = f"{header} ({currency_name})" if numeric and currency_name else header
-        sheet.write_string(0, col, label, bold)
+    money_format = number_format(decimal_places)
+    title_style = workbook.add_format({"bold": True, "font_size": 14})
+    label_style = workbook.add_format({"bold": True})
+    date_style = workbook.add_format({"num_format": DATE_FORMAT, "align": "left"})
+    datetime_style = workbook.add_format(
+        {"num_format": DATETIME_FORMAT, "align": "left"}
+    )
+    head_style = workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True})
+    head_number_style = workbook.add_format(
+        {"bold": True, "bottom": 1, "text_wrap": True, "align": "right"}
+    )
+    styles = {
+        "money": workbook.add_format({"num_format": money_format}),
+        "quantity": workbook.add_format({"num_format": number_format(quantity_places)}),
+    }
+    total_text_style = workbook.add_format({"bold": True, "top": 1})
+    total_money_style = workbook.add_format(
+        {"bold": True, "top": 1, "num_format": money_format}
+    )
+
+    # Header block. constant_memory mode: rows strictly in order, top down.
+    sheet.write_string(0, 0, title, title_style)
+    for row_index, (label, value) in enumerate(header, start=1):
+        sheet.write_string(row_index, 0, label, label_style)
+        if isinstance(value, datetime.datetime):
+            sheet.write_datetime(row_index, 1, value, datetime_style)
+        elif isinstance(value, datetime.date):
+            sheet.write_datetime(row_index, 1, value, date_style)
+        elif value not in (None, False, ""):
+            sheet.write_string(row_index, 1, str(value))
+
+    # The table.
+    head_row = header_block_rows(header)
+    last_col = len(COLUMNS) - 1
+    for col, (name, width, _key, kind) in enumerate(COLUMNS):
+        name = labels.get(name, name)
+        if kind == "money" and currency_name:
+            name = f"{name} ({currency_name})"
+        sheet.write_string(
+            head_row, col, name, head_number_style if kind != "text" else head_style
+        )
         sheet.set_column(col, col, width)
-    for row_index, row in enumerate(rows, start=1):
-        for col, (_header, _width, key, numeric) in enumerate(COLUMNS):
-            if numeric:
-                sheet.write_number(row_index, col, float(row[key]), money)
+
+    write_string, write_number = sheet.write_string, sheet.write_number
+    plan = [
+        (col, key, styles.get(kind)) for col, (_n, _w, key, kind) in enumerate(COLUMNS)
+    ]
+    totals = dict.fromkeys(MONEY_KEYS, Decimal(0))
+    row_index = head_row
+    for row in rows:
+        row_index += 1
+        if row_index >= SHEET_MAX_ROWS - 1:
+            raise ValueError(f"more rows than a sheet holds ({SHEET_MAX_ROWS})")
+        for col, key, style in plan:
+            value = row[key]
+            if style is None:
+                write_string(row_index, col, value)
             else:
-                sheet.write_string(row_index, col, row[key])
+                write_number(row_index, col, float(value), style)
+        for key in MONEY_KEYS:
+            totals[key] += row[key]
+    first_data, last_data = head_row + 1, row_index
 
-    last = len(rows)  # zero-based index of the last data row
-    total_row = last + 1
-    sheet.write_string(total_row, 0, labels.get("Total", "Total"), bold_text)
-    for col, (_header, _width, key, numeric) in enumerate(COLUMNS):
-        if not numeric:
+    total_row = last_data + 1
+    sheet.write_string(total_row, 0, labels.get("Total", "Total"), total_text_style)
+    for col, (_name, _width, key, kind) in enumerate(COLUMNS):
+        if kind != "money":
             if col:
-                sheet.write_blank(total_row, col, None, bold_text)
+                sheet.write_blank(total_row, col, None, total_text_style)
             continue
-        letter = xl_col_to_name(col)
-        total = sum((Decimal(row[key]) for row in rows), Decimal(0))
-        formula = f"=SUM({letter}2:{letter}{last + 1})" if rows else "=0"
-        sheet.write_formula(total_row, col, formula, bold_money, float(total))
+        if last_data >= first_data:
+            start = xl_rowcol_to_cell(first_data, col)
+            end = xl_rowcol_to_cell(last_data, col)
+            formula = f"=SUM({start}:{end})"
+        else:
+            formula = "=0"
+        sheet.write_formula(
+            total_row, col, formula, total_money_style, float(totals[key])
+        )
 
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(last, 1), len(COLUMNS) - 1)
+    sheet.freeze_panes(head_row + 1, 0)
+    sheet.autofilter(head_row, 0, max(last_data, head_row + 1), last_col)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+    sheet.repeat_rows(head_row)
+    sheet.print_area(0, 0, total_row, last_col)
+    page, of = labels.get("Page", "Page"), labels.get("of", "of")
+    sheet.set_footer(f"&L{_footer_text(title)}&R{page} &P {of} &N")
     workbook.close()
     return output.getvalue()
+
+
+def _footer_text(text):
+    """``text`` safe in a header/footer (``&`` starts a control code there)."""
+    return text.replace("&", "&&")
 
 
 def xlsx_response(filename, content):

@@ -13,3 +13,4 @@ from . import product_template
 from . import res_company
 from . import res_partner
 from . import res_users
+from . import billing_invoice_growth_report

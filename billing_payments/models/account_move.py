@@ -5,9 +5,16 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import config
+from odoo.tools.misc import format_date
 
 from ..exceptions import BillingConflictError
-from ..export.invoice_stats_xlsx import stats_table_rows, write_invoice_stats_xlsx
+from ..export.invoice_stats_xlsx import (
+    SHEET_MAX_ROWS,
+    STATS_BATCH,
+    sheet_rows_needed,
+    stats_table_rows,
+    write_invoice_stats_xlsx,
+)
 from ..money import quantize
 from ..utils import is_http_url
 
@@ -142,13 +149,82 @@ class AccountMove(models.Model):
                     )
                 )
 
-    def _billing_register_payment(self, payment_date=None, proof=None):
-        """Pay the whole residual of this posted invoice; return the payment.
+    def _billing_pay(
+        self,
+        amount=None,
+        payment_date=None,
+        journal=None,
+        profile=None,
+        proof=None,
+        memo=None,
+        channel=None,
+    ):
+        """Pay this posted customer invoice; return the payment.
 
-        The payment goes through Odoo's register-payment wizard into the
-        journal of the customer's active payment profile, so it is posted,
-        reconciled with the invoice and listed in ``matched_payment_ids``.
-        ``proof``, a (file name, bytes) pair, becomes its proof of payment.
+        The one way every door pays an invoice (Waldur's ``paid``, Space
+        Invoices' ``POST /v1/documents/:id/payments``, the web client), so a
+        refusal is the same everywhere. Defaults: ``amount`` the residual (in
+        the invoice currency; more than is due stays open as customer
+        credit), ``payment_date`` today, ``profile`` the customer's active
+        payment profile, ``journal`` from ``channel`` (bank, cash, card… see
+        ``billing.payment.channel``) when one is given, else the profile's,
+        else the bank channel's. ``proof`` (file name, bytes) is checked by
+        content and size before anything is written; a locked period is
+        refused (409). The payment is posted, reconciled with the invoice and
+        listed in its ``matched_payment_ids``, and both chatters say so.
+        """
+        self.ensure_one()
+        if proof:
+            self.env["account.payment"]._billing_check_proof_content(proof[1])
+        self._billing_lock()
+        self._billing_check_payable()
+        company = self.company_id
+        customer = self.commercial_partner_id
+        if profile is None:
+            profile = self.env["billing.payment.profile"]._billing_active_profile(
+                customer, company
+            )
+        method_line = self.env["account.payment.method.line"]
+        if journal is None:
+            if channel or not profile:
+                journal, method_line = self.env[
+                    "billing.payment.channel"
+                ]._billing_journal(company, channel or "bank")
+            else:
+                journal = profile.journal_id
+        if amount is None:
+            amount = self.amount_residual
+        payment = self.env["account.payment"]._billing_receive(
+            customer,
+            journal,
+            payment_date or fields.Date.context_today(self),
+            amount,
+            payment_method_line_id=(
+                method_line or journal.inbound_payment_method_line_ids[:1]
+            ).id,
+            payment_channel=channel or ("cash" if journal.type == "cash" else "bank"),
+            payment_profile_id=profile.id,
+            currency_id=self.currency_id.id,
+            memo=memo or False,
+        )
+        payment._billing_reconcile(self)
+        if proof:
+            payment._billing_set_proof(proof)
+        self._billing_log_note(
+            self.env._(
+                "Payment %(payment)s of %(amount)s registered.",
+                payment=payment.display_name,
+                amount=payment.currency_id.format(payment.amount),
+            ),
+            files=[proof] if proof else (),
+        )
+        return payment
+
+    def _billing_register_payment(self, payment_date=None, proof=None):
+        """Waldur's ``paid``: pay the whole residual of a created invoice.
+
+        Waldur needs the customer's active payment profile (its journal
+        receives the payment); the rest is ``_billing_pay``.
         """
         self.ensure_one()
         self._billing_lock()
@@ -160,21 +236,12 @@ class AccountMove(models.Model):
             raise UserError(
                 self.env._("The active profile for this customer does not exist.")
             )
-        wizard = (
-            self.env["account.payment.register"]
-            .with_context(active_model="account.move", active_ids=self.ids)
-            .create(
-                {
-                    "payment_date": payment_date or fields.Date.context_today(self),
-                    "journal_id": profile.journal_id.id,
-                }
-            )
+        return self._billing_pay(
+            payment_date=payment_date,
+            profile=profile,
+            proof=proof,
+            memo=self.payment_reference or self.name,
         )
-        payment = wizard._create_payments()
-        payment.payment_profile_id = profile
-        if proof:
-            payment._billing_set_proof(proof)
-        return payment
 
     def _billing_set_fields(self, values):
         """Write the billing identifiers (backend id, payment URL, reference
@@ -263,27 +330,91 @@ class AccountMove(models.Model):
         }
 
     def _billing_stats_xlsx(self):
-        """(file name, XLSX bytes) of this invoice's offering stats."""
+        """(file name, XLSX bytes) of this invoice's offering stats.
+
+        Refuses (UserError), before reading any line, an invoice with more
+        offerings than one sheet holds. The rows are read and written in
+        batches, so memory stays flat however large the invoice.
+        """
         self.ensure_one()
+        count = self.env["account.move.line"]._read_group(
+            [
+                ("move_id", "=", self.id),
+                ("display_type", "=", "product"),
+                ("product_id", "!=", False),
+            ],
+            [],
+            ["product_id:count_distinct"],
+        )[0][0]
         number = self._billing_number()
+        name = self.name if self.name and self.name != "/" else str(number)
+        currency = self.currency_id
+        generated = fields.Datetime.context_timestamp(self, fields.Datetime.now())
+        zone = getattr(generated.tzinfo, "zone", "UTC")  # pytz: the tz's name
+        header = [
+            (self.env._("Company"), self.company_id.name),
+            (self.env._("Invoice"), name),
+            (self.env._("Invoice number (Waldur)"), str(number)),
+            (self.env._("Customer"), self.commercial_partner_id.display_name),
+            (
+                self.env._("Billing period"),
+                self.billing_period_start
+                and format_date(
+                    self.env, self.billing_period_start, date_format="LLLL y"
+                ),
+            ),
+            (self.env._("Invoice date"), self.invoice_date),
+            (self.env._("Due date"), self.invoice_date_due),
+            (self.env._("Currency"), currency.name),
+            (
+                self.env._("Generated on (%(tz)s)", tz=zone),
+                generated.replace(tzinfo=None),
+            ),
+        ]
+        if sheet_rows_needed(count, header) > SHEET_MAX_ROWS:
+            raise UserError(
+                self.env._(
+                    "Invoice %(name)s has %(count)s offerings: more than a spreadsheet"
+                    " sheet holds (%(max)s rows). Read its statistics through the"
+                    " API's paginated stats instead.",
+                    name=name,
+                    count=count,
+                    max=SHEET_MAX_ROWS,
+                )
+            )
+        title = self.env._("Invoice statistics: %(name)s", name=name)
         labels = {
             "Offering": self.env._("Offering"),
-            "Offering UUID": self.env._("Offering UUID"),
             "Category": self.env._("Category"),
             "Service provider": self.env._("Service provider"),
-            "Service provider UUID": self.env._("Service provider UUID"),
+            "Quantity": self.env._("Quantity"),
             "Price": self.env._("Price"),
             "Tax": self.env._("Tax"),
             "Total": self.env._("Total"),
+            "Offering UUID": self.env._("Offering UUID"),
+            "Service provider UUID": self.env._("Service provider UUID"),
+            "Page": self.env._("Page"),
+            "of": self.env._("of"),
         }
         content = write_invoice_stats_xlsx(
-            stats_table_rows(self._billing_offering_stats()),
-            title=self.env._("Invoice %(number)s", number=number),
-            currency_name=self.currency_id.name,
-            decimal_places=self.currency_id.decimal_places,
+            stats_table_rows(self._billing_offering_stats(batch_size=STATS_BATCH)),
+            title=title,
+            currency_name=currency.name,
+            decimal_places=currency.decimal_places,
             labels=labels,
+            sheet_name=self.env._("Statistics"),
+            header=header,
+            quantity_places=self.env["decimal.precision"].precision_get(
+                "Product Unit of Measure"
+            ),
+            properties={
+                "company": self.company_id.name,
+                "author": self.env.user.name,
+                "subject": name,
+            },
         )
-        return f"invoice-{number}-stats.xlsx", content
+        filename = name.replace("/", "-").replace("\\", "-")
+        return f"{filename}-statistics.xlsx", content
 
     def _billing_number(self):
         """The invoice's number in the billing APIs (Waldur: 100000 + id)."""
@@ -292,13 +423,17 @@ class AccountMove(models.Model):
 
     # --- statistics ------------------------------------------------------------
 
-    def _billing_offering_stats(self, provider=None):
+    def _billing_offering_stats(self, provider=None, batch_size=None):
         """This invoice's product lines summed per product, in line order.
 
         Returns dicts with ``product``, ``provider`` (see
-        ``product.product._billing_service_provider``), and ``price``,
-        ``tax``, ``total`` as Decimals. ``provider`` (a partner) keeps only
-        that provider's products. One grouped query.
+        ``product.product._billing_service_provider``), ``price``, ``tax``,
+        ``total`` as Decimals and ``quantity`` (the lines' summed quantity, a
+        float). ``provider`` (a partner) keeps only that provider's products.
+        One grouped query. With ``batch_size``, a generator of the same rows
+        instead, one grouped query per ``batch_size`` products, each batch's
+        products dropped from the cache once passed on (memory stays flat,
+        for exports of huge invoices).
         """
         self.ensure_one()
         domain = [
@@ -308,26 +443,39 @@ class AccountMove(models.Model):
         ]
         if provider is not None:
             domain += self.env["account.move.line"]._billing_provider_domain(provider)
-        groups = self.env["account.move.line"]._read_group(
-            domain,
-            ["product_id"],
-            ["price_subtotal:sum", "price_total:sum"],
-            order="id:min",
-        )
         places = self.currency_id.decimal_places
-        rows = []
-        for product, price, total in groups:
-            price, total = quantize(price, places), quantize(total, places)
-            rows.append(
-                {
-                    "product": product,
-                    "provider": product._billing_service_provider(self.company_id),
-                    "price": price,
-                    "tax": total - price,
-                    "total": total,
-                }
-            )
-        return rows
+
+        def rows():
+            offset = 0
+            while True:
+                groups = self.env["account.move.line"]._read_group(
+                    domain,
+                    ["product_id"],
+                    ["price_subtotal:sum", "price_total:sum", "quantity:sum"],
+                    order="id:min",
+                    offset=offset,
+                    limit=batch_size,
+                )
+                for product, price, total, quantity in groups:
+                    price, total = quantize(price, places), quantize(total, places)
+                    yield {
+                        "product": product,
+                        "provider": product._billing_service_provider(self.company_id),
+                        "price": price,
+                        "tax": total - price,
+                        "total": total,
+                        "quantity": quantity,
+                    }
+                if not batch_size or len(groups) < batch_size:
+                    return
+                products = self.env["product.product"].union(
+                    *(group[0] for group in groups)
+                )
+                products.product_tmpl_id.invalidate_recordset()
+                products.invalidate_recordset()
+                offset += batch_size
+
+        return rows() if batch_size else list(rows())
 
     @api.model
     def _billing_growth(self, customers_count=4, untaxed=False, today=None):

@@ -181,39 +181,6 @@ class AccountPayment(models.Model):
             payment._billing_set_proof(proof)
         return payment
 
-    @api.model
-    def _billing_pay_invoice(self, invoice, channel, payment_date, amount, memo=None):
-        """A posted payment of ``amount`` (invoice currency), reconciled with it.
-
-        ``channel`` (bank, cash, card…) picks the journal and payment method
-        (see ``billing.payment.channel``). Paying more than is due is
-        allowed: the excess stays open as the customer's outstanding credit.
-        The payment joins the customer's active payment profile, if any.
-        """
-        invoice._billing_lock()
-        invoice._billing_check_payable()
-        company = invoice.company_id
-        journal, method_line = self.env["billing.payment.channel"]._billing_journal(
-            company, channel
-        )
-        customer = invoice.commercial_partner_id
-        profile = self.env["billing.payment.profile"]._billing_active_profile(
-            customer, company
-        )
-        payment = self._billing_receive(
-            customer,
-            journal,
-            payment_date,
-            amount,
-            payment_method_line_id=method_line.id,
-            payment_channel=channel,
-            payment_profile_id=profile.id,
-            currency_id=invoice.currency_id.id,
-            memo=memo or False,
-        )
-        payment._billing_reconcile(invoice)
-        return payment
-
     def _billing_write_journal(self, journal, vals):
         """Write ``vals``, which move the payment to ``journal``.
 
@@ -263,6 +230,33 @@ class AccountPayment(models.Model):
         self.action_cancel()
         return True
 
+    def write(self, vals):
+        if "proof" not in vals or self.env.context.get("billing_proof_logged"):
+            return super().write(vals)
+        # A proof changed in the web client: log it as API uploads are, and
+        # keep the file it replaces attached to the note.
+        previous = {
+            payment: (
+                payment.proof_filename or "proof",
+                payment._billing_proof_content(),
+            )
+            for payment in self
+        }
+        result = super().write(vals)
+        for payment, (old_name, old_content) in previous.items():
+            files = [(old_name, old_content)] if old_content else []
+            content = payment._billing_proof_content()
+            if content:
+                name = payment.proof_filename or "proof"
+                files.insert(0, (name, content))
+                body = self.env._("Proof of payment: %(name)s", name=name)
+            elif old_content:
+                body = self.env._("Proof of payment %(name)s removed.", name=old_name)
+            else:
+                continue
+            payment._billing_log_note(body, files=files)
+        return result
+
     def action_cancel(self):
         result = super().action_cancel()
         self.billing_deleted_at = fields.Datetime.now()
@@ -281,10 +275,12 @@ class AccountPayment(models.Model):
         """
         self.ensure_one()
         filename, content = proof
-        self.write({"proof": base64.b64encode(content), "proof_filename": filename})
-        self.message_post(
-            body=self.env._("Proof of payment: %(name)s", name=filename),
-            attachments=[(filename, content)],
+        self.with_context(billing_proof_logged=True).write(
+            {"proof": base64.b64encode(content), "proof_filename": filename}
+        )
+        self._billing_log_note(
+            self.env._("Proof of payment: %(name)s", name=filename),
+            files=[(filename, content)],
         )
 
     def _billing_linked_invoices(self):
@@ -423,7 +419,23 @@ class AccountPayment(models.Model):
                 )
             )
         self._billing_reconcile(invoice)
+        self._billing_log_link(invoice, linked=True)
         return True
+
+    def _billing_log_link(self, invoices, linked):
+        """Say in both chatters that this payment was linked or unlinked."""
+        for invoice in invoices:
+            values = {"payment": self.display_name, "invoice": invoice.display_name}
+            if linked:
+                body = self.env._(
+                    "Payment %(payment)s linked to invoice %(invoice)s.", **values
+                )
+            else:
+                body = self.env._(
+                    "Payment %(payment)s unlinked from invoice %(invoice)s.", **values
+                )
+            self._billing_log_note(body)
+            invoice._billing_log_note(body)
 
     def _billing_check_unlinked(self):
         if self._billing_linked_invoices():
@@ -439,7 +451,28 @@ class AccountPayment(models.Model):
         invoices._billing_lock()
         self._billing_unreconcile(invoices)
         invoices.matched_payment_ids -= self
+        self._billing_log_link(invoices, linked=False)
         return True
+
+    # --- web client actions ------------------------------------------------------
+
+    def action_billing_link_invoice(self):
+        """Button: pick one of the customer's open invoices to link."""
+        self.ensure_one()
+        self._billing_check_unlinked()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Link to Invoice"),
+            "res_model": "billing.payment.link.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_payment_id": self.id},
+        }
+
+    def action_billing_unlink_invoice(self):
+        """Button (after a confirmation): undo the link and reconciliation."""
+        self.ensure_one()
+        return self._billing_unlink_invoice()
 
     def _billing_receivable_lines(self):
         return self.move_id.line_ids.filtered(

@@ -78,3 +78,25 @@ class BillingUuidMixin(models.AbstractModel):
             )
         )
         self.invalidate_recordset()
+
+    def _billing_log_note(self, body, files=()):
+        """Log an internal note in this record's chatter, with ``files``
+        ((name, bytes) pairs) attached.
+
+        A logged note sends no e-mail, so it needs no e-mail address of the
+        API user (integration users often have none). Only for models with a
+        chatter (invoices, payments).
+        """
+        self.ensure_one()
+        attachments = self.env["ir.attachment"].create(
+            [
+                {
+                    "name": name,
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": self.id,
+                }
+                for name, content in files
+            ]
+        )
+        return self._message_log(body=body, attachment_ids=attachments.ids)

@@ -22,3 +22,9 @@ from . import test_spaceinvoices_fuzz
 from . import test_unit_parsers
 from . import test_architecture
 from . import test_i18n
+from . import test_paying_an_invoice
+from . import test_invoice_growth_report
+from . import test_pay_wizard
+from . import test_payment_form_actions
+from . import test_web_client_errors
+from . import test_xlsx_exports

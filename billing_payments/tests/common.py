@@ -22,6 +22,7 @@ import zipfile
 from xml.etree import ElementTree
 
 import httpx
+from dateutil.relativedelta import relativedelta
 from waldur_api_client import AuthenticatedClient
 from waldur_api_client.errors import UnexpectedStatus
 
@@ -82,6 +83,13 @@ ITEM_KEYS = [
 
 
 @tagged("post_install", "-at_install")
+def pay_invoice(invoice, channel, payment_date, amount, memo=None):
+    """A payment of ``invoice`` as the Space Invoices API adds it."""
+    return invoice._billing_pay(
+        channel=channel, payment_date=payment_date, amount=amount, memo=memo
+    )
+
+
 class BillingCommon(AccountTestInvoicingCommon):
     @classmethod
     def setUpClass(cls):
@@ -474,8 +482,8 @@ class SpaceInvoicesCommon(BillingHttpCommon):
 
     def pay(self, invoice=None, amount=100.0, channel="bank", date=None, memo=None):
         """A payment added as the API adds it (the model method)."""
-        return self.env["account.payment"]._billing_pay_invoice(
-            invoice or self.invoice,
+        return pay_invoice(
+            (invoice or self.invoice).with_env(self.env),
             channel,
             date or fields.Date.today(),
             amount,
@@ -486,27 +494,68 @@ class SpaceInvoicesCommon(BillingHttpCommon):
         return f"/documents/{(invoice or self.invoice).uuid}/payments{suffix}"
 
 
+@tagged("post_install", "-at_install")
+class GrowthInvoicesCommon(WaldurInvoiceCommon):
+    """Invoices of three customers over 14 months, for growth figures."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.this_month = fields.Date.today().replace(day=1)
+        cls.big, cls.middle, cls.small = cls.env["res.partner"].create(
+            [{"name": "Zeta Big"}, {"name": "Alpha Middle"}, {"name": "Small"}]
+        )
+        invoice = cls.growth_invoice
+        invoice(cls.big, 0, 1000.0)
+        invoice(cls.big, 2, 500.0)
+        invoice(cls.middle, 0, 300.0)
+        invoice(cls.middle, 12, 50.0)  # first period
+        invoice(cls.small, 1, 100.0, post=False)  # pending counts too
+        invoice(cls.small, 1, 900.0).button_cancel()  # cancelled does not
+        invoice(cls.small, 13, 7000.0)  # before the first period
+
+    @classmethod
+    def growth_invoice(cls, partner, months_ago, amount, **vals):
+        day = cls.this_month - relativedelta(months=months_ago)
+        return cls.create_invoice(
+            partner=partner,
+            lines=[(cls.storage, 1, amount)],  # 20 % tax
+            invoice_date=day,
+            **vals,
+        )
+
+
 def read_xlsx_sheet(content):
-    """The first sheet of an XLSX file: cell values (typed), formulas, layout.
+    """The first sheet of an XLSX file: its table's cell values (typed),
+    formulas and layout.
 
     Reads the Office Open XML directly (no spreadsheet library needed), so the
     test checks what is really in the file: numbers as numeric cells, text as
-    shared strings.
+    strings (shared or inline, as xlsxwriter's streaming mode writes them).
+    ``rows`` start at the table's header row (the autofilter's first row),
+    below any header block; ``all_rows`` are every row of the sheet.
     """
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
     archive = zipfile.ZipFile(io.BytesIO(content))
-    strings = [
-        "".join(node.itertext())
-        for node in ElementTree.fromstring(
-            archive.read("xl/sharedStrings.xml")
-        ).findall("m:si", ns)
-    ]
+    strings = []
+    if "xl/sharedStrings.xml" in archive.namelist():
+        strings = [
+            "".join(node.itertext())
+            for node in ElementTree.fromstring(
+                archive.read("xl/sharedStrings.xml")
+            ).findall("m:si", ns)
+        ]
     sheet = ElementTree.fromstring(archive.read("xl/worksheets/sheet1.xml"))
     styles = ElementTree.fromstring(archive.read("xl/styles.xml"))
     fonts = styles.find("m:fonts", ns).findall("m:font", ns)
     cell_formats = styles.find("m:cellXfs", ns).findall("m:xf", ns)
-    rows, formulas, header_bold = [], [], True
+    autofilter = sheet.find("m:autoFilter", ns)
+    ref = autofilter.get("ref") if autofilter is not None else None
+    header_row = re.search(r"\d+", ref).group() if ref else "1"
+    rows, formulas, header_bold, table_start = [], [], True, 0
     for row in sheet.find("m:sheetData", ns).findall("m:row", ns):
+        if row.get("r") == header_row:
+            table_start = len(rows)
         values = []
         for cell in row.findall("m:c", ns):
             column = re.match(r"[A-Z]+", cell.get("r")).group()
@@ -521,20 +570,24 @@ def read_xlsx_sheet(content):
                 formulas.append(formula.text)
             if cell.get("t") == "s":
                 values.append(strings[int(value.text)])
+            elif cell.get("t") == "inlineStr":
+                values.append("".join(cell.find("m:is", ns).itertext()))
+            elif cell.get("t") == "str":
+                values.append(value.text if value is not None else None)
             elif value is not None:
                 values.append(float(value.text))
             else:
                 values.append(None)
-            if row.get("r") == "1":
+            if row.get("r") == header_row:
                 font = fonts[int(cell_formats[int(cell.get("s", 0))].get("fontId", 0))]
                 header_bold = header_bold and font.find("m:b", ns) is not None
         rows.append(values)
     pane = sheet.find("m:sheetViews/m:sheetView/m:pane", ns)
-    autofilter = sheet.find("m:autoFilter", ns)
     return {
-        "rows": rows,
+        "rows": rows[table_start:],
+        "all_rows": rows,
         "formulas": formulas,
         "frozen": pane is not None and pane.get("state") == "frozen",
-        "autofilter": autofilter.get("ref") if autofilter is not None else None,
+        "autofilter": ref,
         "header_bold": header_bold,
     }

@@ -21,7 +21,7 @@ from ..dialects.spaceinvoices import timestamp
 from ..dialects.spaceinvoices.querystring import decode_param
 from ..dialects.spaceinvoices.values import regex_to_like
 from ..exceptions import FilterError
-from .common import SpaceInvoicesCommon
+from .common import SpaceInvoicesCommon, pay_invoice
 
 D = datetime.date
 ANY_INVOICE = ("move_type", "=", "out_invoice")
@@ -51,7 +51,7 @@ class TestSpaceInvoicesFilters(SpaceInvoicesCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls.other_invoice = cls.create_invoice(lines=[(cls.offering, 1, 500.0)])
-        pay = cls.env["account.payment"]._billing_pay_invoice
+        pay = pay_invoice
         cls.rows = {
             "p1": pay(cls.invoice, "bank", D(2026, 1, 1), 10.0, "INV-2026-001 wire"),
             "p2": pay(cls.invoice, "cash", D(2026, 1, 15), 25.5, "Cash at desk"),

@@ -16,7 +16,7 @@ from odoo.tests import tagged
 
 from ..dialects.spaceinvoices.filters import FILTER_KEYS, OPERATORS
 from ..dialects.spaceinvoices.payments import SCHEMA
-from .common import SpaceInvoicesCommon
+from .common import SpaceInvoicesCommon, pay_invoice
 from .test_spaceinvoices_filters import brackets
 
 PROPERTIES = list(SCHEMA.properties)  # every filterable property
@@ -92,7 +92,7 @@ class TestSpaceInvoicesFuzz(SpaceInvoicesCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        pay = cls.env["account.payment"]._billing_pay_invoice
+        pay = pay_invoice
         today = datetime.date(2026, 1, 15)
         cls.visible = pay(cls.invoice, "bank", today, 10.0, "INV-1")
         cls.visible |= pay(cls.invoice, "cash", today, 20.0)

@@ -50,11 +50,13 @@ class TestWaldurInvoiceActions(WaldurInvoiceCommon):
 
     def test_paid_with_empty_body_pays_today_and_pays_the_residual(self):
         invoice = self.create_invoice(lines=[(self.offering, 1, 100.0)])
-        self.register_payment(invoice, amount=40.0)
+        first = self.register_payment(invoice, amount=40.0)
+        # Odoo's Pay wizard gives its payment the customer's active profile.
+        self.assertEqual(first.payment_profile_id, self.profile)
         self.assertEqual(invoice.billing_state, "created")  # partially paid
         response = self.api("POST", self.detail(invoice, "paid/"))
         self.assertEqual(self.assert_json(response, 200)["state"], "paid")
-        payment = invoice.matched_payment_ids.filtered("payment_profile_id")
+        payment = invoice.matched_payment_ids - first
         self.assertEqual(payment.date, fields.Date.today())
         self.assertEqual(payment.amount, invoice.amount_total - 40.0)
         self.assertEqual(invoice.payment_state, "paid")

@@ -4,40 +4,14 @@
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import fields
 from odoo.tests import tagged
 
-from .common import LIST, WaldurInvoiceCommon
+from .common import LIST, GrowthInvoicesCommon
 
 
 @tagged("post_install", "-at_install")
-class TestWaldurInvoiceGrowth(WaldurInvoiceCommon):
+class TestWaldurInvoiceGrowth(GrowthInvoicesCommon):
     GROWTH = f"{LIST}growth/"
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.this_month = fields.Date.today().replace(day=1)
-        cls.big, cls.middle, cls.small = cls.env["res.partner"].create(
-            [{"name": "Zeta Big"}, {"name": "Alpha Middle"}, {"name": "Small"}]
-        )
-
-        def invoice(partner, months_ago, amount, **vals):
-            day = cls.this_month - relativedelta(months=months_ago)
-            return cls.create_invoice(
-                partner=partner,
-                lines=[(cls.storage, 1, amount)],  # 20 % tax
-                invoice_date=day,
-                **vals,
-            )
-
-        invoice(cls.big, 0, 1000.0)
-        invoice(cls.big, 2, 500.0)
-        invoice(cls.middle, 0, 300.0)
-        invoice(cls.middle, 12, 50.0)  # first period
-        invoice(cls.small, 1, 100.0, post=False)  # pending counts too
-        invoice(cls.small, 1, 900.0).button_cancel()  # cancelled does not
-        invoice(cls.small, 13, 7000.0)  # before the first period
 
     def growth(self, **params):
         return self.assert_json(self.api("GET", self.GROWTH, params=params), 200)

@@ -72,13 +72,13 @@ class TestWaldurInvoiceStats(WaldurInvoiceLinesCommon):
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         self.assertIn(
-            f"invoice-{100000 + self.invoice.id}-stats.xlsx",
+            f"{self.invoice.name.replace('/', '-')}-statistics.xlsx",
             response.headers["Content-Disposition"],
         )
         sheet = read_xlsx_sheet(response.content)
-        self.assertEqual(sheet["rows"][0][:2], ["Offering", "Offering UUID"])
+        self.assertEqual(sheet["rows"][0][:2], ["Offering", "Category"])
         self.assertEqual(
-            sheet["rows"][0][5], f"Price ({self.invoice.currency_id.name})"
+            sheet["rows"][0][4], f"Price ({self.invoice.currency_id.name})"
         )
         body = self.assert_json(
             self.api("GET", self.detail(self.invoice, "stats/")), 200
@@ -87,10 +87,12 @@ class TestWaldurInvoiceStats(WaldurInvoiceLinesCommon):
         self.assertEqual(
             [row[0] for row in data_rows], [r["offering_name"] for r in body]
         )
-        self.assertEqual([row[1] for row in data_rows], [r["uuid"] for r in body])
+        # The uuids stand to the right of the figures.
+        self.assertEqual(sheet["rows"][0][7], "Offering UUID")
+        self.assertEqual([row[7] for row in data_rows], [r["uuid"] for r in body])
         # Amounts are numeric cells, not text.
         self.assertEqual(
-            [row[5:8] for row in data_rows],
+            [row[4:7] for row in data_rows],
             [
                 [r["aggregated_price"], r["aggregated_tax"], r["aggregated_total"]]
                 for r in body
@@ -98,8 +100,9 @@ class TestWaldurInvoiceStats(WaldurInvoiceLinesCommon):
         )
         totals = sheet["rows"][-1]
         self.assertEqual(totals[0], "Total")
-        self.assertEqual(totals[5:8], [104.5, 22.9, 127.4])
-        self.assertEqual(sheet["formulas"][-1], "SUM(H2:H4)")
+        self.assertEqual(totals[4:7], [104.5, 22.9, 127.4])
+        # Below the header block (title, invoice, customer, period, dates...).
+        self.assertEqual(sheet["formulas"][-1], "SUM(G13:G15)")
         self.assertTrue(sheet["frozen"])
-        self.assertEqual(sheet["autofilter"], "A1:H4")
+        self.assertEqual(sheet["autofilter"], "A12:I15")
         self.assertTrue(sheet["header_bold"])

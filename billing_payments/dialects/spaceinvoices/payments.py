@@ -404,7 +404,7 @@ def create_values(env, data, document):
 
 
 def parse_create(document):
-    """Keyword arguments of ``_billing_pay_invoice`` for a POST on ``document``."""
+    """Keyword arguments of ``account.move._billing_pay`` for a POST on ``document``."""
     data, _files = common.read_body()
     return create_values(request.env, data, document)
 
