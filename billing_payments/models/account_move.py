@@ -88,6 +88,11 @@ class AccountMove(models.Model):
         index=True,
         help="First day of the billing period (Waldur's invoice 'created' date).",
     )
+    billing_period_label = fields.Char(
+        string="Billing Period",
+        compute="_compute_billing_period_label",
+        help="The billing month in the user's language, e.g. October 2026.",
+    )
 
     @api.depends("move_type", "state", "payment_state")
     def _compute_billing_state(self):
@@ -103,6 +108,14 @@ class AccountMove(models.Model):
                 move.billing_state = "paid"
             else:
                 move.billing_state = "created"
+
+    @api.depends("billing_period_start")
+    @api.depends_context("lang")
+    def _compute_billing_period_label(self):
+        for move in self:
+            move.billing_period_label = move.billing_period_start and format_date(
+                self.env, move.billing_period_start, date_format="MMMM y"
+            )
 
     @api.depends("invoice_date", "create_date")
     def _compute_billing_period(self):

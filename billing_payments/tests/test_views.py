@@ -1,5 +1,9 @@
 # Copyright 2026 billing_payments contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
+
+from lxml import etree
+
 from odoo.tests import Form, tagged
 
 from .common import BillingCommon
@@ -58,6 +62,49 @@ class TestViews(BillingCommon):
         with Form(self.offering.product_tmpl_id) as form:
             form.service_provider_id = self.customer
         self.assertEqual(self.offering.service_provider_id, self.customer)
+
+    def test_invoice_form_header_period_and_search(self):
+        invoice = self.create_invoice(
+            lines=[(self.offering, 1, 10.0)], invoice_date=datetime.date(2026, 10, 5)
+        )
+        self.assertEqual(invoice.billing_period_label, "October 2026")
+        self.assertEqual(
+            invoice.with_context(lang="en_US").billing_period_label, "October 2026"
+        )
+        arch = self.env["account.move"].get_view(view_type="form")["arch"]
+        form = etree.fromstring(arch)
+        header = form.find("header")
+        for name in ("action_billing_send_notification", "action_billing_export_stats"):
+            self.assertIsNotNone(header.find(f"button[@name='{name}']"), name)
+        send = header.find("button[@name='action_billing_send_notification']")
+        self.assertTrue(send.get("confirm"))
+        year = form.find(".//field[@name='billing_year']")
+        self.assertIn("'format': false", year.get("options"))
+        page = form.find(".//page[@name='billing_api']")
+        self.assertEqual(page.get("string"), "Billing")
+        search = etree.fromstring(
+            self.env["account.move"].get_view(view_type="search")["arch"]
+        )
+        period = search.find(".//filter[@name='billing_period']")
+        self.assertEqual(period.get("date"), "billing_period_start")
+        grouped = search.find(".//filter[@name='group_by_billing_period']")
+        self.assertIn("billing_period_start:month", grouped.get("context"))
+        for name in ("billing_pending", "billing_paid", "billing_canceled"):
+            label = search.find(f".//filter[@name='{name}']").get("string")
+            self.assertTrue(label.startswith("Billing: "), label)
+
+    def test_payment_list_columns_and_profile_menu_for_read_only(self):
+        arch = self.env["account.payment"].get_view(view_type="list")["arch"]
+        columns = {
+            field.get("name"): field.get("optional")
+            for field in etree.fromstring(arch).iter("field")
+        }
+        self.assertEqual(columns["payment_profile_id"], "show")
+        self.assertEqual(columns["proof_filename"], "show")
+        self.assertEqual(columns["invoice_ids"], "hide")
+        menus = self.env["ir.ui.menu"].with_user(self.readonly_user)._visible_menu_ids()
+        menu = self.env.ref("billing_payments.billing_payment_profile_customers_menu")
+        self.assertIn(menu.id, menus)
 
     def test_every_view_of_the_addon_is_valid(self):
         views = self.env["ir.ui.view"].browse(
