@@ -23,7 +23,13 @@ SERVER_STOP_TIMEOUT = 30  # seconds before a server that ignores SIGTERM is kill
 # The addons path, the free port and the readiness wait are those of the
 # end-to-end tests (tests/e2e.py); tests/ is not a package.
 sys.path.insert(0, str(REPO_ROOT / "tests"))
-from e2e import ADDONS_PATH, ServerNotReady, free_port, wait_for_server  # noqa: E402
+from e2e import (  # noqa: E402
+    ADDONS_PATH,
+    ServerNotReady,
+    free_port,
+    odoo_command,
+    wait_for_server,
+)
 
 __all__ = [
     "ADDON",
@@ -86,27 +92,11 @@ def drop_database(db):
         shutil.rmtree(filestore)
 
 
-def create_database(db, addons_path):
+def create_database(db):
     """Create ``db`` and install the addon in it, without demo data."""
     log(f"creating {db} and installing {ADDON} (no demo data)")
     subprocess.run(["createdb", db], check=True)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "odoo",
-            "-d",
-            db,
-            f"--addons-path={addons_path}",
-            "-i",
-            ADDON,
-            "--without-demo=all",
-            "--stop-after-init",
-            "--log-level=warn",
-        ],
-        check=True,
-        cwd="/",
-    )
+    odoo_command(db, "-i", ADDON, "--without-demo=all")
     state = psql(db, f"SELECT state FROM ir_module_module WHERE name = '{ADDON}'")
     if state != "installed":
         sys.exit(f"{ADDON} is not installed in {db} (state: {state})")

@@ -423,7 +423,7 @@ def parse_args():
     return args
 
 
-def prepare_database(db, keep, addons_path):
+def prepare_database(db, keep):
     """The dataset description, building the database unless reusable."""
     info = stored_dataset(db) if keep and db_exists(db) else None
     if info:
@@ -434,7 +434,7 @@ def prepare_database(db, keep, addons_path):
         log(f"dropping the existing {db}")
         drop_database(db)
     t = time.perf_counter()
-    create_database(db, addons_path)
+    create_database(db)
     install_seconds = round(time.perf_counter() - t, 1)
     log(f"installed in {install_seconds}s; generating data")
     info = generate(db)
@@ -457,7 +457,7 @@ def main():
         ],
         setup_logging=True,
     )
-    info = prepare_database(args.db, args.keep, addons_path)
+    info = prepare_database(args.db, args.keep)
     server = None
     host = machine()  # the load before the measurements
     try:

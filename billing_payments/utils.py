@@ -8,6 +8,9 @@ import uuid
 from urllib.parse import urlsplit
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Waldur's limit on the customers the invoice growth shows one by one; the
+# API and the growth export wizard both enforce it.
+GROWTH_MAX_CUSTOMERS = 20
 
 
 def normalize_uuid(value):

@@ -114,7 +114,7 @@ class AccountMove(models.Model):
     def _compute_billing_period_label(self):
         for move in self:
             move.billing_period_label = move.billing_period_start and format_date(
-                self.env, move.billing_period_start, date_format="MMMM y"
+                self.env, move.billing_period_start, date_format="LLLL y"
             )
 
     @api.depends("invoice_date", "create_date")
@@ -215,7 +215,9 @@ class AccountMove(models.Model):
             payment_method_line_id=(
                 method_line or journal.inbound_payment_method_line_ids[:1]
             ).id,
-            payment_channel=channel or ("cash" if journal.type == "cash" else "bank"),
+            # Without a channel, the payment's own compute derives it from
+            # the journal (cash or bank).
+            **({"payment_channel": channel} if channel else {}),
             payment_profile_id=profile.id,
             currency_id=self.currency_id.id,
             memo=memo or False,
@@ -369,13 +371,7 @@ class AccountMove(models.Model):
             (self.env._("Invoice"), name),
             (self.env._("Invoice number (Waldur)"), str(number)),
             (self.env._("Customer"), self.commercial_partner_id.display_name),
-            (
-                self.env._("Billing period"),
-                self.billing_period_start
-                and format_date(
-                    self.env, self.billing_period_start, date_format="LLLL y"
-                ),
-            ),
+            (self.env._("Billing period"), self.billing_period_label),
             (self.env._("Invoice date"), self.invoice_date),
             (self.env._("Due date"), self.invoice_date_due),
             (self.env._("Currency"), currency.name),

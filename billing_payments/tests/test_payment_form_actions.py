@@ -7,6 +7,7 @@ import datetime
 
 from odoo.exceptions import UserError
 from odoo.tests import Form, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import BillingCommon
 
@@ -53,6 +54,24 @@ class TestPaymentFormActions(BillingCommon):
         self.assertEqual(self.invoice.payment_state, "not_paid")
         for record in (self.payment, self.invoice):
             self.assertIn("unlinked from invoice", record.message_ids[0].body)
+
+    def test_link_wizard_offers_the_customers_open_invoices_only(self):
+        paid = self.create_invoice(lines=[(self.offering, 1, 10.0)])
+        self.register_payment(paid)
+        draft = self.create_invoice(lines=[(self.offering, 1, 10.0)], post=False)
+        stranger = self.create_invoice(
+            partner=self.other_customer, lines=[(self.offering, 1, 10.0)]
+        )
+        wizard = self.env["billing.payment.link.wizard"].create(
+            {"payment_id": self.payment.id, "invoice_id": self.invoice.id}
+        )
+        domain = safe_eval(
+            wizard._fields["invoice_id"].domain, {"partner_id": wizard.partner_id.id}
+        )
+        offered = self.env["account.move"].search(domain)
+        self.assertIn(self.invoice, offered)
+        for invoice in (paid, draft, stranger):
+            self.assertNotIn(invoice, offered)
 
     def test_proof_changes_in_the_form_are_logged_with_the_previous_file(self):
         with Form(self.payment) as form:

@@ -8,8 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..export.growth_xlsx import write_growth_xlsx
-
-MAX_CUSTOMERS = 20
+from ..utils import GROWTH_MAX_CUSTOMERS
 
 
 class BillingGrowthExportWizard(models.TransientModel):
@@ -44,11 +43,11 @@ class BillingGrowthExportWizard(models.TransientModel):
     @api.constrains("customers_count")
     def _check_customers_count(self):
         for wizard in self:
-            if not 1 <= wizard.customers_count <= MAX_CUSTOMERS:
+            if not 1 <= wizard.customers_count <= GROWTH_MAX_CUSTOMERS:
                 raise ValidationError(
                     self.env._(
                         "The number of top customers must be between 1 and %(max)s.",
-                        max=MAX_CUSTOMERS,
+                        max=GROWTH_MAX_CUSTOMERS,
                     )
                 )
 

@@ -14,7 +14,7 @@ from odoo.http import request
 
 from ...exceptions import NotFound
 from ...money import to_decimal
-from ...utils import is_http_url
+from ...utils import GROWTH_MAX_CUSTOMERS, is_http_url
 from .. import common
 from . import detail_url, validation_error
 from .customers import customer_details, issuer_details
@@ -60,7 +60,6 @@ AMOUNT_FIELDS = {
     "total": "amount_total",
 }
 DEFAULT_ORDER = "billing_year desc, billing_month desc, id desc"
-MAX_GROWTH_CUSTOMERS = 20
 DEFAULT_GROWTH_CUSTOMERS = 4
 SET_FIELDS = {
     "backend_id": CharField(max_length=255, allow_blank=True),
@@ -240,9 +239,9 @@ def growth_params(args):
             count = int(raw)
         except ValueError as error:
             raise validation_error(["customers_count is not a number"]) from error
-        if count > MAX_GROWTH_CUSTOMERS:
+        if count > GROWTH_MAX_CUSTOMERS:
             raise validation_error(
-                [f"customers_count should not be greater than {MAX_GROWTH_CUSTOMERS}"]
+                [f"customers_count should not be greater than {GROWTH_MAX_CUSTOMERS}"]
             )
         if count < 0:
             raise validation_error(["customers_count should not be negative"])
