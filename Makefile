@@ -4,7 +4,7 @@
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help run test test-fast lint readme
+.PHONY: help run test test-fast lint readme screenshots
 
 help:
 	@echo "Targets:"
@@ -18,6 +18,8 @@ help:
 	@echo "               OCA's oca-checks-odoo-module and oca-checks-po"
 	@echo "  make readme  regenerate billing_payments/README.rst and static/description/index.html"
 	@echo "               from billing_payments/readme/*.md (scripts/gen_readme.py)"
+	@echo "  make screenshots  retake billing_payments/static/description/screenshot_*.png"
+	@echo "               from demo data on a throw-away database (headless Chromium)"
 	@echo "  make help    this list"
 
 run:
@@ -34,3 +36,6 @@ lint:
 
 readme:
 	"$${PYTHON:-python3}" scripts/gen_readme.py
+
+screenshots:
+	"$${PYTHON:-python3}" scripts/screenshots.py $(ARGS)

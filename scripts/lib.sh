@@ -59,6 +59,66 @@ compute_addons_path() {
     die 2 "Could not compute the addons path (scripts/addons_path.py failed)."
 }
 
+# --- Browser for the tours -------------------------------------------------
+
+# Prints the Chrome/Chromium executable that Odoo's test browser
+# (odoo.tests.common.ChromeBrowser) would start, as Odoo itself finds it
+# (_find_executable: on Linux google-chrome, chromium, chromium-browser or
+# google-chrome-stable on PATH or in Odoo's bin_path; fixed paths on macOS and
+# Windows). Returns 1 when there is none, 2 when Odoo could not be asked.
+_odoo_chrome_executable() {
+  local rc=0
+  (cd / && "$PYTHON" - 2>/dev/null) <<'EOF' || rc=$?
+import sys
+import unittest
+
+try:
+    from odoo.tests.common import _find_executable
+except Exception:
+    sys.exit(2)
+try:
+    print(_find_executable())
+except unittest.SkipTest:  # Odoo's way of saying "not found"
+    sys.exit(1)
+EOF
+  return "$rc"
+}
+
+# Makes sure the browser tours (billing_payments/tests/test_browser_tours.py)
+# have a browser: fine when Odoo finds one; else installs Debian's chromium
+# when running as root with apt-get; else exits 2 naming the package. Odoo's
+# HttpCase would otherwise *skip* the tours; the tests fail without a browser
+# too, so a missing one is never silent.
+ensure_chromium() {
+  local exe rc=0
+  exe="$(_odoo_chrome_executable)" || rc=$?
+  if [[ $rc -eq 0 ]]; then
+    echo "Browser for the tours: $exe" >&2
+    return 0
+  elif [[ $rc -ne 1 ]]; then
+    die 2 "Could not ask Odoo for its Chrome/Chromium executable" \
+      "(importing odoo.tests.common failed; run: $PYTHON -c 'import odoo.tests.common')."
+  fi
+  if [[ "$(id -u)" -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "No Chrome/Chromium found for the browser tours; installing Debian's chromium..." >&2
+    # The package lists may be empty on a fresh machine: update once on failure.
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >&2 ||
+      { DEBIAN_FRONTEND=noninteractive apt-get update -q >&2 &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >&2; } ||
+      die 2 "apt-get install -y chromium failed; install the chromium package and retry."
+    rc=0
+    exe="$(_odoo_chrome_executable)" || rc=$?
+    [[ $rc -eq 0 ]] ||
+      die 2 "chromium is installed but Odoo still finds no browser (it looks for" \
+        "google-chrome, chromium, chromium-browser, google-chrome-stable on PATH)."
+    echo "Browser for the tours: $exe" >&2
+    return 0
+  fi
+  die 2 "No Chrome/Chromium found for the browser tests (Odoo looks for google-chrome," \
+    "chromium, chromium-browser or google-chrome-stable on PATH). Install the" \
+    "package chromium (Debian/Ubuntu: apt-get install chromium), or Google Chrome."
+}
+
 # --- PostgreSQL ------------------------------------------------------------
 
 # True when the server is (supposed to be) on this machine: PGHOST unset,

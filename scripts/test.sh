@@ -4,7 +4,8 @@
 #
 #   scripts/test.sh [pytest args...]     e.g. scripts/test.sh -k profile -x
 #
-# Steps: lint (scripts/lint.sh); create billing_test_<pid> ($BILLING_TEST_DB
+# Steps: find (or install) the browser for the tours (ensure_chromium in
+# lib.sh); lint (scripts/lint.sh); create billing_test_<pid> ($BILLING_TEST_DB
 # when set; it must not exist yet); install the addon without demo data; fix
 # its planner statistics (below); run pytest-odoo on billing_payments/tests and
 # tests/, with the ten slowest tests listed. The database (and its filestore)
@@ -31,6 +32,9 @@ require_odoo
 ensure_postgres
 cd "$REPO_ROOT"
 install_python_deps requirements.txt requirements-test.txt
+# The browser tours (test_browser_tours.py) need Chrome/Chromium: found, or
+# installed (Debian's chromium, as root), or this stops here naming it.
+ensure_chromium
 odoo_db_args
 compute_addons_path
 

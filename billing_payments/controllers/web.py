@@ -10,6 +10,25 @@ from odoo.http import request
 from ..export.invoice_stats_xlsx import xlsx_response
 
 
+def _customer_invoices(ids):
+    """The customer invoices of ``ids`` the user may read; 404 unless every
+    one of them is (so a link never exports less than it says)."""
+    invoices = request.env["account.move"].search(
+        [("id", "in", ids), ("move_type", "=", "out_invoice")]
+    )
+    if not ids or len(invoices) != len(set(ids)):
+        raise NotFound()
+    return invoices
+
+
+def _query_ids(text):
+    """``1,2,3`` → ``[1, 2, 3]``; anything else is a 404."""
+    try:
+        return [int(part) for part in (text or "").split(",") if part.strip()]
+    except ValueError as error:
+        raise NotFound() from error
+
+
 class BillingWebController(http.Controller):
     @http.route(
         "/billing_payments/invoices/<int:invoice_id>/stats.xlsx",
@@ -19,9 +38,17 @@ class BillingWebController(http.Controller):
         readonly=True,
     )
     def invoice_stats_xlsx(self, invoice_id, **_params):
-        invoice = request.env["account.move"].search(
-            [("id", "=", invoice_id), ("move_type", "=", "out_invoice")]
-        )
-        if not invoice:
-            raise NotFound()
+        invoice = _customer_invoices([invoice_id])
         return xlsx_response(*invoice._billing_stats_xlsx())
+
+    @http.route(
+        "/billing_payments/invoices/stats.xlsx",
+        type="http",
+        auth="user",
+        methods=["GET"],
+        readonly=True,
+    )
+    def selection_stats_xlsx(self, ids=None, **_params):
+        """The statistics of the invoices ``?ids=1,2,3`` in one workbook."""
+        invoices = _customer_invoices(_query_ids(ids))
+        return xlsx_response(*invoices._billing_selection_stats_xlsx())

@@ -2,16 +2,20 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Invoice statistics (spend per offering) as an XLSX workbook.
 
-Takes the rows of ``account.move._billing_offering_stats`` and writes one
-sheet an accountant can hand on:
+One writer, ``write_stats_xlsx``, for both statistics exports: one invoice's
+(``write_invoice_stats_xlsx``: the rows of
+``account.move._billing_offering_stats``, columns ``COLUMNS``) and a
+selection of invoices' (``write_selection_stats_xlsx``: a row per invoice and
+offering, columns ``SELECTION_COLUMNS``). Each writes one sheet an accountant
+can hand on:
 
-- a header block (title, then label/value lines: company, invoice, customer,
-  billing period, dates as date cells, currency, generation time);
+- a header block (title, then label/value lines: company, invoice(s),
+  customer, billing period, dates as date cells, currency, generation time);
 - the table: a bold header row (frozen, repeated on every printed page, with
   an autofilter over the data), one typed row per offering (quantities and
-  amounts are numbers with the right decimals, not text; the uuids on the
-  right) and a totals row of SUM formulas with their computed values cached
-  for viewers that do not recalculate;
+  amounts are numbers with the right decimals, not text; billing periods are
+  date cells; the uuids on the right) and a totals row of SUM formulas with
+  their computed values cached for viewers that do not recalculate;
 - print setup (landscape, one page wide, page numbers in the footer) and the
   document's properties.
 
@@ -36,8 +40,10 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 SHEET_MAX_ROWS = 1_048_576  # rows of one XLSX sheet
 STATS_BATCH = 2000  # offerings read per grouped query when exporting
 
-# (English header, width, row key, kind); kind is "text", "quantity" or "money".
-# Callers translate the headers through ``labels``.
+# (English header, width, row key, kind); kind is "text", "integer" (a
+# number without separators, e.g. the Waldur number), "month" (a date cell
+# shown as the month), "quantity" or "money". Callers translate the headers
+# through ``labels``.
 COLUMNS = [
     ("Offering", 36, "offering_name", "text"),
     ("Category", 22, "category", "text"),
@@ -49,10 +55,39 @@ COLUMNS = [
     ("Offering UUID", 34, "uuid", "text"),
     ("Service provider UUID", 34, "provider_uuid", "text"),
 ]
+# A selection of invoices: the invoice's columns, then those of one invoice.
+SELECTION_COLUMNS = [
+    ("Invoice", 20, "invoice_name", "text"),
+    ("Invoice number (Waldur)", 12, "invoice_number", "integer"),
+    ("Customer", 30, "customer_name", "text"),
+    ("Billing period", 16, "billing_period", "month"),
+    *COLUMNS,
+    ("Invoice UUID", 34, "invoice_uuid", "text"),
+]
 MONEY_KEYS = [key for _header, _width, key, kind in COLUMNS if kind == "money"]
+TEXT_KINDS = ("text",)
+DATE_KINDS = ("month",)
 
 DATE_FORMAT = "yyyy-mm-dd"
 DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+MONTH_FORMAT = "mmmm yyyy"
+INTEGER_FORMAT = "0"
+
+
+def offering_values(row):
+    """One ``_billing_offering_stats`` row as the values of ``COLUMNS``."""
+    product, provider = row["product"], row["provider"]
+    return {
+        "offering_name": product.name or "",
+        "uuid": product.uuid or "",
+        "category": product.categ_id.name or "",
+        "provider_name": provider.name or "",
+        "provider_uuid": provider.uuid or "",
+        "quantity": row["quantity"],
+        "price": row["price"],
+        "tax": row["tax"],
+        "total": row["total"],
+    }
 
 
 def stats_table_rows(stats):
@@ -61,17 +96,23 @@ def stats_table_rows(stats):
     A generator: it keeps nothing of the rows it has passed on.
     """
     for row in stats:
-        product, provider = row["product"], row["provider"]
+        yield offering_values(row)
+
+
+def selection_table_rows(stats):
+    """Flatten ``_billing_selection_offering_stats`` rows (an offering's, with
+    its ``invoice``, ``invoice_name`` and Waldur ``number``) into
+    ``SELECTION_COLUMNS``. A generator, like ``stats_table_rows``.
+    """
+    for row in stats:
+        invoice = row["invoice"]
         yield {
-            "offering_name": product.name or "",
-            "uuid": product.uuid or "",
-            "category": product.categ_id.name or "",
-            "provider_name": provider.name or "",
-            "provider_uuid": provider.uuid or "",
-            "quantity": row["quantity"],
-            "price": row["price"],
-            "tax": row["tax"],
-            "total": row["total"],
+            "invoice_name": row["invoice_name"],
+            "invoice_number": row["number"],
+            "customer_name": invoice.commercial_partner_id.display_name or "",
+            "billing_period": invoice.billing_period_start,
+            "invoice_uuid": invoice.uuid or "",
+            **offering_values(row),
         }
 
 
@@ -96,9 +137,29 @@ def safe_sheet_name(name):
     return name.strip("'")[:31] or "Sheet1"
 
 
-def write_invoice_stats_xlsx(
+def write_invoice_stats_xlsx(rows, title, currency_name="", decimal_places=2, **kw):
+    """One invoice's statistics; ``rows`` as ``stats_table_rows`` yields.
+
+    The keyword arguments are those of ``write_stats_xlsx``.
+    """
+    return write_stats_xlsx(rows, title, COLUMNS, currency_name, decimal_places, **kw)
+
+
+def write_selection_stats_xlsx(rows, title, currency_name="", decimal_places=2, **kw):
+    """A selection of invoices' statistics, a row per invoice and offering;
+    ``rows`` as ``selection_table_rows`` yields (in one currency).
+
+    The keyword arguments are those of ``write_stats_xlsx``.
+    """
+    return write_stats_xlsx(
+        rows, title, SELECTION_COLUMNS, currency_name, decimal_places, **kw
+    )
+
+
+def write_stats_xlsx(
     rows,
     title,
+    columns,
     currency_name="",
     decimal_places=2,
     labels=None,
@@ -108,13 +169,14 @@ def write_invoice_stats_xlsx(
     quantity_places=2,
     properties=None,
 ):
-    """The workbook's bytes; ``rows`` (any iterable) as ``stats_table_rows`` yields.
+    """The workbook's bytes: ``rows`` (any iterable of dicts) in ``columns``.
 
-    ``labels`` maps the English headers (and "Total", "Page", "of") to the
-    user's language. ``header`` is the header block: (label, value) pairs
-    under the title, a value being text, a ``date`` or a naive ``datetime``
-    (written as date cells). ``properties`` are xlsxwriter's document
-    properties (title, company, author...).
+    ``columns`` are (English header, width, row key, kind) as in ``COLUMNS``;
+    the "money" columns get totals. ``labels`` maps the English headers (and
+    "Total", "Page", "of") to the user's language. ``header`` is the header
+    block: (label, value) pairs under the title, a value being text, a
+    ``date`` or a naive ``datetime`` (written as date cells). ``properties``
+    are xlsxwriter's document properties (title, company, author...).
     """
     labels = labels or {}
     header = list(header or ())
@@ -126,26 +188,92 @@ def write_invoice_stats_xlsx(
     sheet = workbook.add_worksheet(safe_sheet_name(sheet_name or title))
 
     money_format = number_format(decimal_places)
+    head_style = workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True})
+    head_number_style = workbook.add_format(
+        {"bold": True, "bottom": 1, "text_wrap": True, "align": "right"}
+    )
+    styles = {
+        "text": None,
+        "money": workbook.add_format({"num_format": money_format}),
+        "quantity": workbook.add_format({"num_format": number_format(quantity_places)}),
+        "integer": workbook.add_format({"num_format": INTEGER_FORMAT}),
+        "month": workbook.add_format({"num_format": MONTH_FORMAT, "align": "left"}),
+    }
+
+    _write_header_block(workbook, sheet, title, header)
+
+    # The table.
+    head_row = header_block_rows(header)
+    last_col = len(columns) - 1
+    for col, (name, width, _key, kind) in enumerate(columns):
+        name = labels.get(name, name)
+        if kind == "money" and currency_name:
+            name = f"{name} ({currency_name})"
+        sheet.write_string(
+            head_row,
+            col,
+            name,
+            head_number_style if kind not in TEXT_KINDS else head_style,
+        )
+        sheet.set_column(col, col, width)
+
+    write_string, write_number = sheet.write_string, sheet.write_number
+    write_datetime = sheet.write_datetime
+    # (column, row key, style, is a date): text has no style, others are
+    # date cells or numbers.
+    plan = [
+        (col, key, styles[kind], kind in DATE_KINDS)
+        for col, (_n, _w, key, kind) in enumerate(columns)
+    ]
+    money_keys = [key for _n, _w, key, kind in columns if kind == "money"]
+    totals = dict.fromkeys(money_keys, Decimal(0))
+    row_index = head_row
+    for row in rows:
+        row_index += 1
+        if row_index >= SHEET_MAX_ROWS - 1:
+            raise ValueError(f"more rows than a sheet holds ({SHEET_MAX_ROWS})")
+        for col, key, style, is_date in plan:
+            value = row[key]
+            if style is None:
+                write_string(row_index, col, value)
+            elif is_date:
+                if value:
+                    write_datetime(row_index, col, value, style)
+            else:
+                write_number(row_index, col, float(value), style)
+        for key in money_keys:
+            totals[key] += row[key]
+    first_data, last_data = head_row + 1, row_index
+
+    total_row = last_data + 1
+    _write_totals(
+        workbook, sheet, columns, (first_data, last_data), totals, money_format, labels
+    )
+
+    sheet.freeze_panes(head_row + 1, 0)
+    sheet.autofilter(head_row, 0, max(last_data, head_row + 1), last_col)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4
+    sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
+    sheet.repeat_rows(head_row)
+    sheet.print_area(0, 0, total_row, last_col)
+    page, of = labels.get("Page", "Page"), labels.get("of", "of")
+    sheet.set_footer(f"&L{_footer_text(title)}&R{page} &P {of} &N")
+    workbook.close()
+    return output.getvalue()
+
+
+def _write_header_block(workbook, sheet, title, header):
+    """The title and the header block's label/value lines, from row 0.
+
+    constant_memory mode: rows strictly in order, top down.
+    """
     title_style = workbook.add_format({"bold": True, "font_size": 14})
     label_style = workbook.add_format({"bold": True})
     date_style = workbook.add_format({"num_format": DATE_FORMAT, "align": "left"})
     datetime_style = workbook.add_format(
         {"num_format": DATETIME_FORMAT, "align": "left"}
     )
-    head_style = workbook.add_format({"bold": True, "bottom": 1, "text_wrap": True})
-    head_number_style = workbook.add_format(
-        {"bold": True, "bottom": 1, "text_wrap": True, "align": "right"}
-    )
-    styles = {
-        "money": workbook.add_format({"num_format": money_format}),
-        "quantity": workbook.add_format({"num_format": number_format(quantity_places)}),
-    }
-    total_text_style = workbook.add_format({"bold": True, "top": 1})
-    total_money_style = workbook.add_format(
-        {"bold": True, "top": 1, "num_format": money_format}
-    )
-
-    # Header block. constant_memory mode: rows strictly in order, top down.
     sheet.write_string(0, 0, title, title_style)
     for row_index, (label, value) in enumerate(header, start=1):
         sheet.write_string(row_index, 0, label, label_style)
@@ -156,41 +284,18 @@ def write_invoice_stats_xlsx(
         elif value not in (None, False, ""):
             sheet.write_string(row_index, 1, str(value))
 
-    # The table.
-    head_row = header_block_rows(header)
-    last_col = len(COLUMNS) - 1
-    for col, (name, width, _key, kind) in enumerate(COLUMNS):
-        name = labels.get(name, name)
-        if kind == "money" and currency_name:
-            name = f"{name} ({currency_name})"
-        sheet.write_string(
-            head_row, col, name, head_number_style if kind != "text" else head_style
-        )
-        sheet.set_column(col, col, width)
 
-    write_string, write_number = sheet.write_string, sheet.write_number
-    plan = [
-        (col, key, styles.get(kind)) for col, (_n, _w, key, kind) in enumerate(COLUMNS)
-    ]
-    totals = dict.fromkeys(MONEY_KEYS, Decimal(0))
-    row_index = head_row
-    for row in rows:
-        row_index += 1
-        if row_index >= SHEET_MAX_ROWS - 1:
-            raise ValueError(f"more rows than a sheet holds ({SHEET_MAX_ROWS})")
-        for col, key, style in plan:
-            value = row[key]
-            if style is None:
-                write_string(row_index, col, value)
-            else:
-                write_number(row_index, col, float(value), style)
-        for key in MONEY_KEYS:
-            totals[key] += row[key]
-    first_data, last_data = head_row + 1, row_index
-
+def _write_totals(workbook, sheet, columns, data_rows, totals, money_format, labels):
+    """The totals row under the data: SUM formulas over the money columns,
+    their values (``totals``) cached for viewers that do not recalculate."""
+    first_data, last_data = data_rows
     total_row = last_data + 1
+    total_text_style = workbook.add_format({"bold": True, "top": 1})
+    total_money_style = workbook.add_format(
+        {"bold": True, "top": 1, "num_format": money_format}
+    )
     sheet.write_string(total_row, 0, labels.get("Total", "Total"), total_text_style)
-    for col, (_name, _width, key, kind) in enumerate(COLUMNS):
+    for col, (_name, _width, key, kind) in enumerate(columns):
         if kind != "money":
             if col:
                 sheet.write_blank(total_row, col, None, total_text_style)
@@ -204,18 +309,6 @@ def write_invoice_stats_xlsx(
         sheet.write_formula(
             total_row, col, formula, total_money_style, float(totals[key])
         )
-
-    sheet.freeze_panes(head_row + 1, 0)
-    sheet.autofilter(head_row, 0, max(last_data, head_row + 1), last_col)
-    sheet.set_landscape()
-    sheet.set_paper(9)  # A4
-    sheet.fit_to_pages(1, 0)  # one page wide, as many pages tall as needed
-    sheet.repeat_rows(head_row)
-    sheet.print_area(0, 0, total_row, last_col)
-    page, of = labels.get("Page", "Page"), labels.get("of", "of")
-    sheet.set_footer(f"&L{_footer_text(title)}&R{page} &P {of} &N")
-    workbook.close()
-    return output.getvalue()
 
 
 def _footer_text(text):

@@ -11,9 +11,11 @@ from ..exceptions import BillingConflictError
 from ..export.invoice_stats_xlsx import (
     SHEET_MAX_ROWS,
     STATS_BATCH,
+    selection_table_rows,
     sheet_rows_needed,
     stats_table_rows,
     write_invoice_stats_xlsx,
+    write_selection_stats_xlsx,
 )
 from ..money import quantize
 from ..utils import is_http_url
@@ -141,6 +143,41 @@ class AccountMove(models.Model):
                         url=move.payment_url,
                     )
                 )
+
+    # --- reference_number is Odoo's payment communication -----------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("reference_number") and "payment_reference" not in vals:
+                vals["payment_reference"] = vals["reference_number"]
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "reference_number" not in vals or "payment_reference" in vals:
+            return super().write(vals)
+        # A set reference number becomes the payment communication (printed on
+        # the invoice, quoted in its e-mail, put on the receivable line). A
+        # cleared one hands the communication back to Odoo's own reference,
+        # unless the accountant had typed another one meanwhile.
+        reference = vals["reference_number"]
+        if reference:
+            return super().write({**vals, "payment_reference": reference})
+        followed = self.filtered(
+            lambda move: (
+                move.reference_number
+                and move.payment_reference == move.reference_number
+            )
+        )
+        result = super().write(vals)
+        for move in followed:
+            computed = (
+                move.state == "posted"
+                and move.move_type == "out_invoice"
+                and move._get_invoice_computed_reference()
+            )
+            move.payment_reference = computed or False
+        return result
 
     # --- business actions (API, web client and tests call these) ----------
 
@@ -274,6 +311,35 @@ class AccountMove(models.Model):
         e-mail is posted without it and left in the outgoing mail queue.
         """
         self.ensure_one()
+        self._billing_check_notifiable()
+        if self._billing_invoice_pdf_available():
+            self.sending_data = {
+                "author_user_id": self.env.user.id,
+                "author_partner_id": self.env.user.partner_id.id,
+                "billing_sending_methods": ["email"],
+            }
+            self.env.ref("account.ir_cron_account_move_send")._trigger()
+            # The queue posts the e-mail only when it sends it: say meanwhile
+            # that it was queued, and to whom. (Without a PDF renderer the
+            # posted e-mail itself is the trace.)
+            self._billing_log_note(
+                self.env._(
+                    "Invoice e-mail queued for sending to %(recipients)s.",
+                    recipients=", ".join(
+                        self._billing_notification_recipients().mapped(
+                            "email_formatted"
+                        )
+                    ),
+                )
+            )
+        else:
+            self._billing_post_invoice_mail()
+        return True
+
+    def _billing_check_notifiable(self):
+        """Refuse (UserError) an invoice whose e-mail cannot be queued: not a
+        created invoice, or a customer without e-mail address."""
+        self.ensure_one()
         if self.billing_state != "created":
             raise UserError(
                 self.env._("Notification only for the created invoice can be sent.")
@@ -286,16 +352,16 @@ class AccountMove(models.Model):
                     customer=self.partner_id.display_name,
                 )
             )
-        if self._billing_invoice_pdf_available():
-            self.sending_data = {
-                "author_user_id": self.env.user.id,
-                "author_partner_id": self.env.user.partner_id.id,
-                "billing_sending_methods": ["email"],
-            }
-            self.env.ref("account.ir_cron_account_move_send")._trigger()
-        else:
-            self._billing_post_invoice_mail()
-        return True
+
+    def _billing_notification_recipients(self):
+        """The partners the invoice e-mail goes to: those Odoo's sending
+        (wizard and cron) picks, from the invoice's e-mail template, with an
+        e-mail address."""
+        self.ensure_one()
+        send = self.env["account.move.send"]
+        template = send._get_default_mail_template_id(self)
+        lang = send._get_default_mail_lang(self, template)
+        return send._get_default_mail_partner_ids(self, template, lang)
 
     def _billing_invoice_pdf_available(self):
         """Whether Odoo can render invoice PDFs (tests render HTML instead)."""
@@ -320,20 +386,41 @@ class AccountMove(models.Model):
     # --- web client actions ------------------------------------------------------
 
     def action_billing_send_notification(self):
-        """Button: queue the invoice e-mail (same rules as the API)."""
+        """Button: confirm, in a wizard naming the recipients, then queue the
+        invoice e-mail (same rules as the API). An invoice that cannot be
+        notified is refused here, before the wizard opens."""
         self.ensure_one()
-        self._billing_queue_notification()
+        self.check_access("write")
+        self._billing_check_notifiable()
         return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "message": self.env._(
-                    "The invoice e-mail is queued and will be sent shortly."
-                ),
-                "next": {"type": "ir.actions.act_window_close"},
-            },
+            "type": "ir.actions.act_window",
+            "name": self.env._("Send Invoice Notification"),
+            "res_model": "billing.send.notification.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_move_id": self.id},
         }
+
+    def open_payments(self):
+        """The Payments smart button: on a customer invoice, its payments in
+        a list that shows their proof, payment profile and state (one
+        payment: its form). Odoo's own list otherwise."""
+        if len(self) != 1 or self.move_type != "out_invoice":
+            return super().open_payments()
+        payments = self.matched_payment_ids
+        action = payments.with_context(create=False)._get_records_action(
+            name=self.env._("Payments"),
+        )
+        if len(payments) != 1:
+            list_view = self.env.ref(
+                "billing_payments.account_payment_view_list_invoice_payments"
+            )
+            action.update(
+                views=[(list_view.id, "list"), (False, "form")],
+                domain=[("invoice_ids", "in", self.ids)],
+            )
+            action.pop("res_id", None)
+        return action
 
     def action_billing_export_stats(self):
         """Button: download this invoice's spend per offering as XLSX."""
@@ -362,10 +449,8 @@ class AccountMove(models.Model):
             ["product_id:count_distinct"],
         )[0][0]
         number = self._billing_number()
-        name = self.name if self.name and self.name != "/" else str(number)
+        name = self._billing_export_name()
         currency = self.currency_id
-        generated = fields.Datetime.context_timestamp(self, fields.Datetime.now())
-        zone = getattr(generated.tzinfo, "zone", "UTC")  # pytz: the tz's name
         header = [
             (self.env._("Company"), self.company_id.name),
             (self.env._("Invoice"), name),
@@ -375,10 +460,7 @@ class AccountMove(models.Model):
             (self.env._("Invoice date"), self.invoice_date),
             (self.env._("Due date"), self.invoice_date_due),
             (self.env._("Currency"), currency.name),
-            (
-                self.env._("Generated on (%(tz)s)", tz=zone),
-                generated.replace(tzinfo=None),
-            ),
+            self._billing_generated_header(),
         ]
         if sheet_rows_needed(count, header) > SHEET_MAX_ROWS:
             raise UserError(
@@ -392,38 +474,218 @@ class AccountMove(models.Model):
                 )
             )
         title = self.env._("Invoice statistics: %(name)s", name=name)
-        labels = {
-            "Offering": self.env._("Offering"),
-            "Category": self.env._("Category"),
-            "Service provider": self.env._("Service provider"),
-            "Quantity": self.env._("Quantity"),
-            "Price": self.env._("Price"),
-            "Tax": self.env._("Tax"),
-            "Total": self.env._("Total"),
-            "Offering UUID": self.env._("Offering UUID"),
-            "Service provider UUID": self.env._("Service provider UUID"),
-            "Page": self.env._("Page"),
-            "of": self.env._("of"),
-        }
         content = write_invoice_stats_xlsx(
             stats_table_rows(self._billing_offering_stats(batch_size=STATS_BATCH)),
             title=title,
             currency_name=currency.name,
             decimal_places=currency.decimal_places,
-            labels=labels,
-            sheet_name=self.env._("Statistics"),
-            header=header,
-            quantity_places=self.env["decimal.precision"].precision_get(
-                "Product Unit of Measure"
+            **self._billing_stats_sheet_options(
+                header, company=self.company_id.name, subject=name
             ),
-            properties={
-                "company": self.company_id.name,
-                "author": self.env.user.name,
-                "subject": name,
-            },
         )
         filename = name.replace("/", "-").replace("\\", "-")
         return f"{filename}-statistics.xlsx", content
+
+    def action_billing_export_selection_stats(self):
+        """Invoice list action: download the selected invoices' statistics
+        in one workbook. What the export refuses (see
+        ``_billing_selection_stats_header``) is refused here, as a dialog,
+        before the download starts."""
+        self._billing_selection_stats_header()
+        ids = ",".join(str(invoice_id) for invoice_id in self.ids)
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/billing_payments/invoices/stats.xlsx?ids={ids}",
+            "target": "download",
+        }
+
+    def _billing_selection_stats_header(self):
+        """The header block, currency, title and company names of a
+        selection's statistics (a dict of these keys).
+
+        Refuses (UserError), before reading any line: an empty selection,
+        records that are not customer invoices (a credit note, a bill or an
+        entry is named, not skipped), invoices in several currencies (their
+        totals would not add up) and more rows than one sheet holds. A few
+        queries, whatever the number of invoices.
+        """
+        if not self:
+            raise UserError(self.env._("Select the invoices to export."))
+        others = self.search(
+            [("id", "in", self.ids), ("move_type", "!=", "out_invoice")]
+        )
+        if others:
+            raise UserError(
+                self.env._(
+                    "Statistics are exported for customer invoices only; the "
+                    "selection also holds %(count)s other records (%(names)s). "
+                    "Remove them from the selection and export again.",
+                    count=len(others),
+                    names=", ".join(others[:5].mapped("display_name"))
+                    + (", …" if len(others) > 5 else ""),
+                )
+            )
+        [
+            (
+                count,
+                customers,
+                companies,
+                currencies,
+                first_period,
+                last_period,
+                first_date,
+                last_date,
+            )
+        ] = self._read_group(
+            [("id", "in", self.ids)],
+            [],
+            [
+                "__count",
+                "commercial_partner_id:recordset",
+                "company_id:recordset",
+                "currency_id:recordset",
+                "billing_period_start:min",
+                "billing_period_start:max",
+                "invoice_date:min",
+                "invoice_date:max",
+            ],
+        )
+        if len(currencies) > 1:
+            raise UserError(
+                self.env._(
+                    "The selected invoices are in several currencies (%(names)s):"
+                    " export the invoices of one currency at a time.",
+                    names=", ".join(currencies.sorted("name").mapped("name")),
+                )
+            )
+        rows = sum(
+            offerings
+            for _invoice, offerings in self.env["account.move.line"]._read_group(
+                self._billing_selection_lines_domain(),
+                ["move_id"],
+                ["product_id:count_distinct"],
+            )
+        )
+
+        def month(day):
+            return day and format_date(self.env, day, date_format="LLLL y")
+
+        periods = " – ".join(dict.fromkeys([month(first_period), month(last_period)]))
+        company = ", ".join(companies.mapped("name"))
+        header = [
+            (self.env._("Company"), company),
+            (self.env._("Invoices"), str(count)),
+            (
+                self.env._("Customers"),
+                customers.display_name if len(customers) == 1 else str(len(customers)),
+            ),
+            (self.env._("Billing period"), periods),
+            (self.env._("First invoice date"), first_date),
+            (self.env._("Last invoice date"), last_date),
+            (self.env._("Currency"), currencies.name),
+            self._billing_generated_header(),
+        ]
+        if sheet_rows_needed(rows, header) > SHEET_MAX_ROWS:
+            raise UserError(
+                self.env._(
+                    "The %(count)s selected invoices have %(rows)s offering rows: "
+                    "more than a spreadsheet sheet holds (%(max)s rows). Select "
+                    "fewer invoices.",
+                    count=count,
+                    rows=rows,
+                    max=SHEET_MAX_ROWS,
+                )
+            )
+        if count == 1:
+            title = self.env._(
+                "Invoice statistics: %(name)s", name=self._billing_export_name()
+            )
+        else:
+            title = self.env._("Invoice statistics: %(count)s invoices", count=count)
+        return {
+            "header": header,
+            "currency": currencies,
+            "title": title,
+            "company": company,
+        }
+
+    def _billing_selection_stats_xlsx(self):
+        """(file name, XLSX bytes) of the selected invoices' offering stats:
+        a row per invoice and offering (see
+        ``_billing_selection_offering_stats``), then the totals.
+
+        Refusals first (``_billing_selection_stats_header``); then the rows
+        are read and written in batches: memory stays flat and the queries
+        do not grow with the number of invoices.
+        """
+        sheet = self._billing_selection_stats_header()
+        currency, title = sheet["currency"], sheet["title"]
+        content = write_selection_stats_xlsx(
+            selection_table_rows(
+                self._billing_selection_offering_stats(batch_size=STATS_BATCH)
+            ),
+            title=title,
+            currency_name=currency.name,
+            decimal_places=currency.decimal_places,
+            **self._billing_stats_sheet_options(
+                sheet["header"], company=sheet["company"], subject=title
+            ),
+        )
+        today = fields.Date.context_today(self)
+        return f"invoice-statistics-{today.isoformat()}.xlsx", content
+
+    def _billing_export_name(self):
+        """The invoice's name in exports: Odoo's, else the Waldur number."""
+        self.ensure_one()
+        if self.name and self.name != "/":
+            return self.name
+        return str(self._billing_number())
+
+    @api.model
+    def _billing_generated_header(self):
+        """The header block's generation time line, in the user's time zone."""
+        generated = fields.Datetime.context_timestamp(self, fields.Datetime.now())
+        zone = getattr(generated.tzinfo, "zone", "UTC")  # pytz: the tz's name
+        return (
+            self.env._("Generated on (%(tz)s)", tz=zone),
+            generated.replace(tzinfo=None),
+        )
+
+    @api.model
+    def _billing_stats_sheet_options(self, header, company, subject):
+        """The statistics writers' keyword arguments shared by every export:
+        the translated texts, the header block, the quantity decimals, the
+        document properties."""
+        return {
+            "labels": {
+                "Invoice": self.env._("Invoice"),
+                "Invoice number (Waldur)": self.env._("Invoice number (Waldur)"),
+                "Customer": self.env._("Customer"),
+                "Billing period": self.env._("Billing period"),
+                "Offering": self.env._("Offering"),
+                "Category": self.env._("Category"),
+                "Service provider": self.env._("Service provider"),
+                "Quantity": self.env._("Quantity"),
+                "Price": self.env._("Price"),
+                "Tax": self.env._("Tax"),
+                "Total": self.env._("Total"),
+                "Offering UUID": self.env._("Offering UUID"),
+                "Service provider UUID": self.env._("Service provider UUID"),
+                "Invoice UUID": self.env._("Invoice UUID"),
+                "Page": self.env._("Page"),
+                "of": self.env._("of"),
+            },
+            "sheet_name": self.env._("Statistics"),
+            "header": header,
+            "quantity_places": self.env["decimal.precision"].precision_get(
+                "Product Unit of Measure"
+            ),
+            "properties": {
+                "company": company,
+                "author": self.env.user.name,
+                "subject": subject,
+            },
+        }
 
     def _billing_number(self):
         """The invoice's number in the billing APIs (Waldur: 100000 + id)."""
@@ -455,36 +717,100 @@ class AccountMove(models.Model):
         places = self.currency_id.decimal_places
 
         def rows():
-            offset = 0
-            while True:
-                groups = self.env["account.move.line"]._read_group(
-                    domain,
-                    ["product_id"],
-                    ["price_subtotal:sum", "price_total:sum", "quantity:sum"],
-                    order="id:min",
-                    offset=offset,
-                    limit=batch_size,
-                )
-                for product, price, total, quantity in groups:
-                    price, total = quantize(price, places), quantize(total, places)
-                    yield {
-                        "product": product,
-                        "provider": product._billing_service_provider(self.company_id),
-                        "price": price,
-                        "tax": total - price,
-                        "total": total,
-                        "quantity": quantity,
-                    }
-                if not batch_size or len(groups) < batch_size:
-                    return
-                products = self.env["product.product"].union(
-                    *(group[0] for group in groups)
-                )
-                products.product_tmpl_id.invalidate_recordset()
-                products.invalidate_recordset()
-                offset += batch_size
+            for product, price, total, quantity in self._billing_offering_groups(
+                domain, ["product_id"], "id:min", batch_size
+            ):
+                price, total = quantize(price, places), quantize(total, places)
+                yield {
+                    "product": product,
+                    "provider": product._billing_service_provider(self.company_id),
+                    "price": price,
+                    "tax": total - price,
+                    "total": total,
+                    "quantity": quantity,
+                }
 
         return rows() if batch_size else list(rows())
+
+    def _billing_selection_lines_domain(self):
+        """The product lines whose offerings the statistics sum."""
+        return [
+            ("move_id", "in", self.ids),
+            ("display_type", "=", "product"),
+            ("product_id", "!=", False),
+        ]
+
+    def _billing_selection_offering_stats(self, batch_size=None):
+        """``_billing_offering_stats`` of every invoice of the selection.
+
+        A row per invoice and offering: invoices oldest first (accounting
+        date, then name), each one's offerings in line order. Each row is an
+        invoice's stats row (the same sums and rounding, so the figures equal
+        the API's ``stats`` of that invoice) plus ``invoice``,
+        ``invoice_name`` (``_billing_export_name``) and ``number`` (the
+        Waldur number). One grouped query per ``batch_size`` rows, whatever
+        the number of invoices; with ``batch_size`` a generator (see
+        ``_billing_offering_groups``), else a list.
+        """
+
+        def rows():
+            groups = self._billing_offering_groups(
+                self._billing_selection_lines_domain(),
+                ["move_id", "product_id"],
+                # account.move's order reversed: date, name, id ascending
+                "move_id DESC, id:min",
+                batch_size,
+            )
+            for invoice, product, price, total, quantity in groups:
+                places = invoice.currency_id.decimal_places
+                price, total = quantize(price, places), quantize(total, places)
+                yield {
+                    "invoice": invoice,
+                    "invoice_name": invoice._billing_export_name(),
+                    "number": invoice._billing_number(),
+                    "product": product,
+                    "provider": product._billing_service_provider(invoice.company_id),
+                    "price": price,
+                    "tax": total - price,
+                    "total": total,
+                    "quantity": quantity,
+                }
+
+        return rows() if batch_size else list(rows())
+
+    @api.model
+    def _billing_offering_groups(self, domain, groupby, order, batch_size=None):
+        """The product lines of ``domain`` summed per ``groupby`` (its last
+        key the product): tuples of the group keys, then the sums of
+        ``price_subtotal``, ``price_total`` and ``quantity``, in ``order``.
+
+        A generator. With ``batch_size``, one grouped query per
+        ``batch_size`` groups; once a batch is passed on, its products and
+        invoices are dropped from the cache, so memory stays flat.
+        """
+        offset = 0
+        while True:
+            groups = self.env["account.move.line"]._read_group(
+                domain,
+                groupby,
+                ["price_subtotal:sum", "price_total:sum", "quantity:sum"],
+                order=order,
+                offset=offset,
+                limit=batch_size,
+            )
+            yield from groups
+            if not batch_size or len(groups) < batch_size:
+                return
+            products = self.env["product.product"].union(
+                *(group[len(groupby) - 1] for group in groups)
+            )
+            products.product_tmpl_id.invalidate_recordset()
+            products.invalidate_recordset()
+            if "move_id" in groupby:
+                self.env["account.move"].union(
+                    *(group[groupby.index("move_id")] for group in groups)
+                ).invalidate_recordset()
+            offset += batch_size
 
     @api.model
     def _billing_growth(self, customers_count=4, untaxed=False, today=None):

@@ -124,6 +124,59 @@ class AccountPayment(models.Model):
                     )
                 )
 
+    @api.constrains("payment_profile_id")
+    def _check_payment_profile_active(self):
+        """A payment takes only an active profile, as in Waldur.
+
+        Waldur's payment serializer resolves ``profile`` among active profiles
+        only, on create and on every update (400 "Invalid hyperlink - Object
+        does not exist."); its dialect here refuses the same before any write.
+        This rule holds for every door (web client, wizards, model methods).
+        It fires when a payment gets a profile, not when a profile is
+        deactivated: payments keep the profile they were made under.
+        """
+        for payment in self:
+            self._billing_check_profile_active(payment.payment_profile_id)
+
+    @api.model
+    def _billing_check_profile_active(self, profile):
+        """Refuse ``profile`` for a payment unless it is active."""
+        if profile and not profile.is_active:
+            raise ValidationError(
+                self.env._(
+                    "%(profile)s is not the customer's active payment profile; "
+                    "a payment can only be given an active profile.",
+                    profile=profile.display_name,
+                )
+            )
+
+    @api.onchange("payment_profile_id")
+    def _onchange_payment_profile_id(self):
+        profile = self.payment_profile_id
+        if profile and not profile.is_active:
+            return {
+                "warning": {
+                    "title": self.env._("Inactive payment profile"),
+                    "message": self.env._(
+                        "%(profile)s is not the customer's active profile; "
+                        "the payment cannot be saved with it.",
+                        profile=profile.display_name,
+                    ),
+                }
+            }
+        return None
+
+    def copy_data(self, default=None):
+        # A duplicate is a new payment: it keeps the profile only while that
+        # profile is still active.
+        vals_list = super().copy_data(default=default)
+        if default and "payment_profile_id" in default:
+            return vals_list
+        for payment, vals in zip(self, vals_list, strict=True):
+            if not payment.payment_profile_id.is_active:
+                vals.pop("payment_profile_id", None)
+        return vals_list
+
     # --- business actions (API, web client and tests call these) ----------
 
     @api.model
@@ -308,6 +361,7 @@ class AccountPayment(models.Model):
         self._billing_lock()
         vals = {}
         if profile and profile != self.payment_profile_id:
+            self._billing_check_profile_active(profile)
             if (
                 self._billing_linked_invoices()
                 and profile.partner_id.commercial_partner_id

@@ -67,6 +67,11 @@ class BillingPaymentProfile(models.Model):
     )
     # Not called ``active``: an inactive profile must stay visible to the APIs
     # (Waldur lists it with is_active null), so it is no archive flag.
+    payment_count = fields.Integer(
+        string="Payments",
+        compute="_compute_payment_count",
+        help="Payments made under this profile, cancelled ones included.",
+    )
 
     def _default_journal_id(self):
         company = self.env.company
@@ -88,6 +93,18 @@ class BillingPaymentProfile(models.Model):
                 SQL.identifier(self._table),
             )
         )
+
+    def _compute_payment_count(self):
+        # One query for every profile shown (a list page or a form).
+        counts = dict(
+            self.env["account.payment"]._read_group(
+                [("payment_profile_id", "in", self._origin.ids)],
+                ["payment_profile_id"],
+                ["__count"],
+            )
+        )
+        for profile in self:
+            profile.payment_count = counts.get(profile._origin, 0)
 
     @api.constrains("journal_id")
     def _check_journal_type(self):
@@ -175,10 +192,17 @@ class BillingPaymentProfile(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_with_payments(self):
-        used = self.env["account.payment"].search_count(
-            [("payment_profile_id", "in", self.ids)], limit=1
+        # Every payment counts, also those the user's record rules hide: the
+        # database refuses the delete for them too (ondelete="restrict").
+        self.env["account.payment"].flush_model(["payment_profile_id"])
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM account_payment WHERE payment_profile_id = ANY(%s)"
+                " LIMIT 1",
+                self.ids,
+            )
         )
-        if used:
+        if self.env.cr.rowcount:
             raise BillingConflictError(
                 self.env._(
                     "A payment profile that payments refer to cannot be deleted; "
@@ -195,6 +219,31 @@ class BillingPaymentProfile(models.Model):
     def action_deactivate(self):
         self.write({"is_active": False})
         return True
+
+    def action_view_payments(self):
+        """Smart button: the payments made under this profile."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "account.action_account_payments"
+        )
+        context = {
+            "default_payment_type": "inbound",
+            "default_partner_type": "customer",
+            "default_partner_id": self.partner_id.id,
+            "default_move_journal_types": ("bank", "cash"),
+        }
+        if self.is_active:
+            # New payments may only take an active profile.
+            context.update(
+                default_payment_profile_id=self.id,
+                default_journal_id=self.journal_id.id,
+            )
+        action.update(
+            name=self.env._("Payments of %(profile)s", profile=self.display_name),
+            domain=[("payment_profile_id", "=", self.id)],
+            context=context,
+        )
+        return action
 
     @api.model
     def _billing_active_profile(self, partner, company=None):

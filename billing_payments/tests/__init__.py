@@ -27,4 +27,10 @@ from . import test_invoice_growth_report
 from . import test_pay_wizard
 from . import test_payment_form_actions
 from . import test_web_client_errors
+from . import test_invoice_line_billing_data
+from . import test_payment_profile_form
+from . import test_key_value_widget
 from . import test_xlsx_exports
+from . import test_invoice_form_actions
+from . import test_browser_tours
+from . import test_billing_fields_in_odoo

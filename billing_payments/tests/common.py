@@ -17,6 +17,7 @@ import datetime
 import io
 import json
 import re
+import unittest
 import uuid
 import zipfile
 from xml.etree import ElementTree
@@ -28,6 +29,7 @@ from waldur_api_client.errors import UnexpectedStatus
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import _find_executable
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
@@ -83,6 +85,39 @@ ITEM_KEYS = [
 
 
 @tagged("post_install", "-at_install")
+def run_in_browser(case, what, call, *args, **kwargs):
+    """Run ``call(*args, **kwargs)`` (``start_tour``, ``browser_js``) and fail,
+    never skip, when no browser can run it.
+
+    Odoo's test browser *skips* a test when it finds no Chrome/Chromium
+    executable, no ``websocket-client`` package, or when Chromium does not
+    start; a browser test that silently does not run proves nothing.
+    ``scripts/test.sh`` installs Debian's ``chromium`` when it can
+    (``ensure_chromium`` in ``scripts/lib.sh``).
+    """
+    try:
+        import websocket  # noqa: F401  (Odoo's test browser needs it)
+    except ImportError:
+        case.fail(
+            "The Python package websocket-client is not installed: "
+            "pip install websocket-client (requirements-test.txt)."
+        )
+    try:
+        _find_executable()
+    except unittest.SkipTest:
+        case.fail(
+            "No Chrome/Chromium executable found (Odoo looks for "
+            "google-chrome, chromium, chromium-browser and "
+            "google-chrome-stable on PATH). Install the Debian package "
+            "chromium (apt-get install chromium); scripts/test.sh does it "
+            "when run as root on Debian."
+        )
+    try:
+        return call(*args, **kwargs)
+    except unittest.SkipTest as error:
+        case.fail(f"The browser could not run {what}: {error}")
+
+
 def pay_invoice(invoice, channel, payment_date, amount, memo=None):
     """A payment of ``invoice`` as the Space Invoices API adds it."""
     return invoice._billing_pay(

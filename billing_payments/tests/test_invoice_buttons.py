@@ -29,6 +29,18 @@ class TestInvoiceWebClientActions(WaldurInvoiceCommon):
 
     def test_send_notification_button_queues_the_email(self):
         invoice = self.create_invoice()
-        action = invoice.with_user(self.billing_user).action_billing_send_notification()
+        # The button asks first (a wizard naming the recipients; see
+        # test_invoice_form_actions.py), then queues as the API does.
+        confirm = invoice.with_user(
+            self.billing_user
+        ).action_billing_send_notification()
+        self.assertEqual(confirm["res_model"], "billing.send.notification.wizard")
+        wizard = (
+            self.env[confirm["res_model"]]
+            .with_user(self.billing_user)
+            .with_context(**confirm["context"])
+            .create({})
+        )
+        action = wizard.action_send()
         self.assertEqual(action["tag"], "display_notification")
         self.assertEqual(invoice.sending_data["billing_sending_methods"], ["email"])

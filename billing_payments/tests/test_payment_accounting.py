@@ -169,18 +169,20 @@ class TestPaymentAccounting(BillingCommon):
         second_bank.inbound_payment_method_line_ids.payment_account_id = (
             self.bank_journal.inbound_payment_method_line_ids[:1].payment_account_id
         )
+        payment = self.payments._billing_create_payment(
+            self.profile, datetime.date(2026, 4, 1), self.total
+        )
+        payment._billing_link_invoice(self.invoice)
+        # The customer moves to a new profile; a payment may only take an
+        # active one (Waldur's PUT/PATCH resolve active profiles only).
         other_profile = self.env["billing.payment.profile"].create(
             {
                 "name": "Second bank",
                 "partner_id": self.customer.id,
                 "journal_id": second_bank.id,
-                "is_active": False,
             }
         )
-        payment = self.payments._billing_create_payment(
-            self.profile, datetime.date(2026, 4, 1), self.total
-        )
-        payment._billing_link_invoice(self.invoice)
+        self.assertFalse(self.profile.is_active)
         payment._billing_update(profile=other_profile)
         self.assertEqual(payment.journal_id, second_bank)
         self.assertEqual(payment.move_id.journal_id, second_bank)

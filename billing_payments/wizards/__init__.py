@@ -3,3 +3,4 @@
 from . import billing_growth_export_wizard
 from . import account_payment_register
 from . import billing_payment_link_wizard
+from . import billing_send_notification_wizard
