@@ -20,6 +20,12 @@ class BillingConflictError(UserError):
     """
 
 
+class ConcurrentUpdate(BillingConflictError):
+    """Another request changed the same records at the same time (a unique
+    index, a serialization failure once Odoo's retries ran out). Both
+    dialects answer 409 with a plain message, never the database's text."""
+
+
 class ProofRejected(ValidationError):
     """A proof-of-payment file that is not accepted.
 
@@ -83,6 +89,20 @@ class MalformedBody(Exception):
     def __init__(self, message):
         super().__init__(message)
         self.message = message
+
+
+class UnsupportedMediaType(Exception):
+    """A request body in a media type the endpoint does not parse (415).
+
+    ``mimetype`` is the request's media type without parameters ("" when the
+    request sends a body without ``Content-Type``); ``content_type`` is the
+    whole header as sent (DRF quotes that one in its message).
+    """
+
+    def __init__(self, mimetype, content_type=None):
+        super().__init__(mimetype)
+        self.mimetype = mimetype
+        self.content_type = mimetype if content_type is None else content_type
 
 
 class InvalidPage(Exception):

@@ -7,7 +7,7 @@ import re
 import uuid
 from urllib.parse import urlsplit
 
-ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 # Waldur's limit on the customers the invoice growth shows one by one; the
 # API and the growth export wizard both enforce it.
 GROWTH_MAX_CUSTOMERS = 20
@@ -36,11 +36,22 @@ def is_http_url(value):
     return parts.scheme in ("http", "https") and bool(parts.hostname)
 
 
+# Dates before this year are refused: PostgreSQL and Python disagree on them
+# (year 0, proleptic calendars), and no invoice or payment is that old.
+MIN_DATE_YEAR = 1000
+
+
 def parse_iso_date(value):
-    """A ``YYYY-MM-DD`` string as a date; anything else raises ValueError."""
+    """A ``YYYY-MM-DD`` string as a date; anything else raises ValueError.
+
+    Years before ``MIN_DATE_YEAR`` are refused too.
+    """
     if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
         raise ValueError(value)
-    return datetime.date.fromisoformat(value)
+    date = datetime.date.fromisoformat(value)
+    if date.year < MIN_DATE_YEAR:
+        raise ValueError(value)
+    return date
 
 
 def sniff_proof_mimetype(content):

@@ -183,3 +183,125 @@ def test_two_links_of_one_payment_reconcile_once(server):
         DATABASE,
         f"SELECT payment_state FROM account_move WHERE id = {invoice_id}",
     ) == [["partial"]]
+
+
+def race_requests(method, url, key, bodies):
+    """``method url`` once per body, from threads released at the same instant."""
+    barrier = threading.Barrier(len(bodies))
+    responses = [None] * len(bodies)
+
+    def send(index):
+        barrier.wait()
+        responses[index] = requests.request(
+            method,
+            url,
+            json=bodies[index],
+            headers={"Authorization": f"Token {key}"},
+            timeout=REQUEST_TIMEOUT,
+        )
+
+    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(bodies))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return responses
+
+
+def api_json(method, url, key, body=None):
+    response = requests.request(
+        method,
+        url,
+        json=body,
+        headers={"Authorization": f"Token {key}"},
+        timeout=REQUEST_TIMEOUT,
+    )
+    assert response.status_code < 300, response.text
+    return response.json()
+
+
+def assert_no_database_text(responses):
+    """Only 200 or a plain 409; no PostgreSQL text in any body."""
+    for response in responses:
+        assert response.status_code in (200, 409), response.text
+        assert "_idx" not in response.text and "psycopg2" not in response.text
+        if response.status_code == 409:
+            assert set(response.json()) == {"detail"}, response.text
+
+
+def unbalanced_moves():
+    return psql(
+        DATABASE,
+        "SELECT move_id FROM account_move_line GROUP BY move_id"
+        " HAVING sum(debit) != sum(credit)",
+    )
+
+
+def test_twenty_patches_of_one_payment_never_fail(server):
+    base, _invoice, key, _second, _payment = server
+    [profile] = [
+        p
+        for p in api_json("GET", f"{base}/api/payment-profiles/", key)
+        if p["is_active"]
+    ]
+    payment = api_json(
+        "POST",
+        f"{base}/api/payments/",
+        key,
+        {"profile": profile["url"], "date_of_payment": "2026-04-01", "sum": "5.00"},
+    )
+    # Links name this server as web.base.url says (not the test's port).
+    url = f"{base}/api/payments/{payment['uuid']}/"
+    sums = [f"{10 + index}.00" for index in range(20)]
+    responses = race_requests("PATCH", url, key, [{"sum": value} for value in sums])
+    assert_no_database_text(responses)
+    accepted = {r.json()["sum"] for r in responses if r.status_code == 200}
+    assert accepted, [r.text for r in responses]
+    assert api_json("GET", url, key)["sum"] in accepted
+    assert unbalanced_moves() == []
+
+
+def test_concurrent_enables_leave_one_active_profile(server):
+    base, _invoice, key, _second, _payment = server
+    [active] = [
+        p
+        for p in api_json("GET", f"{base}/api/payment-profiles/", key)
+        if p["is_active"]
+    ]
+    candidates = [
+        api_json(
+            "POST",
+            f"{base}/api/payment-profiles/",
+            key,
+            {
+                "name": f"Race candidate {index}",
+                "organization": active["organization"],
+                "payment_type": "invoices",
+                "is_active": False,
+            },
+        )
+        for index in range(2)
+    ]
+    barrier = threading.Barrier(len(candidates))
+    responses = [None] * len(candidates)
+
+    def enable(index):
+        barrier.wait()
+        responses[index] = requests.post(
+            f"{base}/api/payment-profiles/{candidates[index]['uuid']}/enable/",
+            headers={"Authorization": f"Token {key}"},
+            timeout=REQUEST_TIMEOUT,
+        )
+
+    threads = [threading.Thread(target=enable, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert_no_database_text(responses)
+    assert psql(
+        DATABASE,
+        "SELECT count(*) FROM billing_payment_profile WHERE is_active AND"
+        f" partner_id = (SELECT partner_id FROM billing_payment_profile"
+        f" WHERE uuid = '{active['uuid']}')",
+    ) == [["1"]]

@@ -79,7 +79,7 @@ class WaldurInvoiceController(http.Controller):
     @waldur.route("/api/invoices/<string:invoice_uuid>/stats/")
     def invoice_stats(self, invoice_uuid, format=None, **_params):  # pylint: disable=redefined-builtin
         common.method("GET")
-        invoice = invoices.find(invoice_uuid)
+        invoice = invoices.find_filtered(invoice_uuid)
         if format == "xlsx":
             return xlsx_response(*invoice._billing_stats_xlsx())
         stats = invoice._billing_offering_stats(invoices.parse_stats_filter())
@@ -124,7 +124,7 @@ class WaldurCustomerController(http.Controller):
     @waldur.route("/api/invoice-items/<string:item_uuid>/")
     def invoice_item_detail(self, item_uuid, **_params):
         common.method("GET")
-        return invoice_items.response(invoice_items.find(item_uuid))
+        return invoice_items.detail_response(invoice_items.find(item_uuid))
 
 
 class WaldurPaymentController(http.Controller):

@@ -9,19 +9,33 @@ request's dialect to render it. A failed request therefore never commits a
 half-done write.
 """
 
+import io
 import json
-from urllib.parse import urlsplit
+import re
+from urllib.parse import quote, urlsplit
+
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.formparser import FormDataParser
 
 from odoo import http
 from odoo.http import request
+from odoo.tools import config
 
-from ..exceptions import MalformedBody, MethodNotAllowed, NotFound, PermissionDenied
+from ..exceptions import (
+    MalformedBody,
+    MethodNotAllowed,
+    NotFound,
+    PermissionDenied,
+    UnsupportedMediaType,
+)
 from ..money import quantize
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
 # Odoo's Billing group: who may change invoices and payments through the APIs.
 BILLING_GROUP = "account.group_account_invoice"
+# Odoo's own limit on the in-memory part of a form (odoo.http.HTTPRequest).
+MAX_FORM_MEMORY_SIZE = 10 * 1024 * 1024
 
 
 # --- routes -----------------------------------------------------------------
@@ -84,9 +98,55 @@ def format_decimal(value, places):
     return str(quantize(value, places))
 
 
+# A Host header as RFC 3986 allows it: a DNS name or IPv4 address, or an
+# IPv6 literal in brackets, with an optional port.
+_HOST_RE = re.compile(
+    r"(?:[A-Za-z0-9](?:[A-Za-z0-9_.-]*)|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?"
+)
+
+
+def is_valid_host(value):
+    """True for a well-formed ``Host`` header value."""
+    return bool(value) and bool(_HOST_RE.fullmatch(value))
+
+
+def base_url():
+    """The scheme and host the API's links use, without a trailing slash.
+
+    Odoo's ``web.base.url``, never the request's ``Host`` header, which any
+    client can forge. Behind a proxy (Odoo run with ``--proxy-mode``), the
+    host the proxy forwards (``X-Forwarded-Host``/``-Proto``, which Odoo's
+    ProxyFix has already applied to the request) wins.
+    """
+    httprequest = request.httprequest
+    if config["proxy_mode"] and httprequest.headers.get("X-Forwarded-Host"):
+        return httprequest.host_url.rstrip("/")
+    return (request.env.company.get_base_url() or "").rstrip("/")
+
+
 def absolute_url(path):
-    """``path`` made absolute with the scheme and host of the request."""
-    return request.httprequest.host_url.rstrip("/") + path
+    """``path`` made absolute with the API's trusted ``base_url``."""
+    return base_url() + path
+
+
+def request_url():
+    """The current request's URL (path and query string) on ``base_url``,
+    as pagination links need it."""
+    httprequest = request.httprequest
+    url = base_url() + quote(httprequest.path, safe="/:@!$&'()*+,;=-._~")
+    query = httprequest.query_string.decode("latin-1")
+    return f"{url}?{query}" if query else url
+
+
+def protect_response(response):
+    """Headers every API response carries, errors and files included.
+
+    Responses hold one user's data: no cache may store them, and one made
+    for a key must never be served for another.
+    """
+    response.headers["Cache-Control"] = "no-store"
+    response.vary.add("Authorization")
+    return response
 
 
 def url_path(value):
@@ -97,26 +157,123 @@ def url_path(value):
 # --- bodies and responses ------------------------------------------------------
 
 
+# JSON bodies nested deeper than this are refused (no request of the APIs
+# needs more than a few levels; a deep one only costs recursion and memory).
+MAX_JSON_DEPTH = 32
+
+
+def _json_depth_exceeded(value, limit):
+    """True when ``value`` holds containers nested more than ``limit`` deep."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            children = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _refuse_constant(name):
+    # DRF (STRICT_JSON) refuses NaN and Infinity, which are not JSON.
+    raise ValueError(f"Out of range float values are not JSON compliant: {name!r}")
+
+
+def _parse_json(raw):
+    try:
+        data = json.loads(raw, parse_constant=_refuse_constant)
+    except RecursionError as error:
+        raise MalformedBody(
+            f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels"
+        ) from error
+    except ValueError as error:  # UnicodeDecodeError and JSONDecodeError too
+        raise MalformedBody(f"JSON parse error - {error}") from error
+    if _json_depth_exceeded(data, MAX_JSON_DEPTH):
+        raise MalformedBody(
+            f"JSON parse error - nested deeper than {MAX_JSON_DEPTH} levels"
+        )
+    return data
+
+
+def _parse_multipart(httprequest, raw):
+    """(form, files) of a multipart body, refusing one that does not parse.
+
+    werkzeug's own parser (``httprequest.form``) is silent: a missing or
+    wrong boundary, or a truncated body, reads as an empty form. The body is
+    parsed again here, strictly, from the copy ``ir.http`` keeps.
+    """
+    if not httprequest.mimetype_params.get("boundary"):
+        raise MalformedBody(
+            "Multipart form parse error - Invalid boundary in multipart: None"
+        )
+    parser = FormDataParser(
+        max_content_length=httprequest.max_content_length,
+        max_form_memory_size=MAX_FORM_MEMORY_SIZE,
+        silent=False,
+        cls=ImmutableMultiDict,
+    )
+    try:
+        _stream, form, files = parser.parse(
+            io.BytesIO(raw),
+            httprequest.mimetype,
+            len(raw),
+            httprequest.mimetype_params,
+        )
+    except ValueError as error:
+        raise MalformedBody(
+            "Multipart form parse error - the body does not match its boundary "
+            "or ends before its last part"
+        ) from error
+    return form, files
+
+
 def read_body(httprequest=None):
     """(data, files) of a JSON, urlencoded or multipart request body.
 
     Form fields are plain strings; files are werkzeug FileStorage objects.
-    ``httprequest`` defaults to the current request's.
+    ``httprequest`` defaults to the current request's. A body that does not
+    parse in its declared type raises MalformedBody (JSON nested deeper than
+    ``MAX_JSON_DEPTH`` too); a body in any other media type (or with no
+    ``Content-Type`` at all) raises UnsupportedMediaType. An empty body is an
+    empty ``data``, whatever its type.
     """
     httprequest = httprequest or request.httprequest
-    if httprequest.mimetype in (
-        "multipart/form-data",
-        "application/x-www-form-urlencoded",
-    ):
+    mimetype = httprequest.mimetype or ""
+    if mimetype == "application/x-www-form-urlencoded":
         data = {key: httprequest.form.get(key) for key in httprequest.form}
-        return data, dict(httprequest.files.items())
+        return data, {}
     raw = httprequest.get_data(cache=True)
+    if mimetype == "multipart/form-data":
+        if raw:
+            form, files = _parse_multipart(httprequest, raw)
+        else:
+            # An empty body, or one werkzeug parsed before a copy was kept
+            # (outside ir.http's dispatch): its reading is all there is.
+            form, files = httprequest.form, httprequest.files
+        data = {key: form.get(key) for key in form}
+        return data, dict(files.items())
     if not raw.strip():
         return {}, {}
-    try:
-        return json.loads(raw), {}
-    except ValueError as error:
-        raise MalformedBody(f"JSON parse error - {error}") from error
+    if mimetype != "application/json" and not mimetype.endswith("+json"):
+        raise UnsupportedMediaType(
+            mimetype, httprequest.headers.get("Content-Type", "")
+        )
+    return _parse_json(raw), {}
+
+
+def keep_form_body(httprequest):
+    """Keep a copy of a form body before werkzeug parses it (silently).
+
+    Called by ``ir.http`` before Odoo reads the request's parameters, so that
+    ``read_body`` can parse a multipart body again and refuse a broken one.
+    """
+    if httprequest.mimetype == "multipart/form-data":
+        httprequest.get_data(cache=True)
 
 
 def json_response(payload, status=200, headers=None):

@@ -352,6 +352,13 @@ class AccountMove(models.Model):
                     customer=self.partner_id.display_name,
                 )
             )
+        if not self._billing_notification_sender():
+            raise UserError(
+                self.env._(
+                    "Unable to send message, please configure the sender's "
+                    "email address."
+                )
+            )
 
     def _billing_notification_recipients(self):
         """The partners the invoice e-mail goes to: those Odoo's sending
@@ -369,6 +376,19 @@ class AccountMove(models.Model):
             return True
         return self.env["ir.actions.report"].get_wkhtmltopdf_state() != "install"
 
+    def _billing_notification_sender(self):
+        """The address the invoice e-mail comes from, as Odoo's invoice
+        template picks it: the salesperson's, else the company's, else the
+        current user's ("" when none has one). API users (integrations)
+        usually have no address of their own and need none."""
+        self.ensure_one()
+        return (
+            self.invoice_user_id.email_formatted
+            or self.company_id.email_formatted
+            or self.env.user.email_formatted
+            or ""
+        )
+
     def _billing_post_invoice_mail(self):
         """Post the invoice e-mail (no PDF) for the mail queue to send."""
         send = self.env["account.move.send"]
@@ -380,6 +400,8 @@ class AccountMove(models.Model):
             partner_ids=send._get_default_mail_partner_ids(self, template, lang).ids,
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
+            author_id=self.env.user.partner_id.id,
+            email_from=self._billing_notification_sender(),
         )
         self.is_move_sent = True
 

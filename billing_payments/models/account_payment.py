@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..exceptions import BillingConflictError, ProofRejected
-from ..utils import sniff_proof_mimetype
+from ..utils import MIN_DATE_YEAR, sniff_proof_mimetype
 from .billing_payment_channel import PAYMENT_CHANNELS
 
 PROOF_MAX_SIZE_PARAM = "billing_payments.proof_max_size"
@@ -180,6 +180,21 @@ class AccountPayment(models.Model):
     # --- business actions (API, web client and tests call these) ----------
 
     @api.model
+    def _billing_check_date(self, date):
+        """Refuse a payment date before ``MIN_DATE_YEAR`` (ValidationError).
+
+        Odoo's change tracking cannot format such years: a payment dated
+        then could be created, but not changed or deleted afterwards.
+        """
+        if date and date.year < MIN_DATE_YEAR:
+            raise ValidationError(
+                self.env._(
+                    "Payment dates before the year %(year)s are not accepted.",
+                    year=MIN_DATE_YEAR,
+                )
+            )
+
+    @api.model
     def _billing_check_lock_date(self, company, journal, date):
         """409 when ``date`` falls in a locked accounting period of ``company``."""
         violations = company._get_violated_lock_dates(date, False, journal)
@@ -201,6 +216,7 @@ class AccountPayment(models.Model):
         payment stays draft until it gets an amount). ``vals`` adds fields.
         """
         company = journal.company_id
+        self._billing_check_date(payment_date)
         self._billing_check_lock_date(company, journal, payment_date)
         payment = self.with_company(company).create(
             {
@@ -388,6 +404,7 @@ class AccountPayment(models.Model):
             if method_line != self.payment_method_line_id:
                 vals["payment_method_line_id"] = method_line.id
         if payment_date and payment_date != self.date:
+            self._billing_check_date(payment_date)
             vals["date"] = payment_date
         if amount is not None and self.currency_id.compare_amounts(amount, self.amount):
             vals["amount"] = amount

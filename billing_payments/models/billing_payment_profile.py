@@ -125,6 +125,48 @@ class BillingPaymentProfile(models.Model):
                     self.env._("Profile attributes must be a JSON object.")
                 )
 
+    @api.constrains("partner_id", "company_id")
+    def _check_payments_keep_customer(self):
+        """A profile that payments refer to stays with their customer and
+        company: moving it would show the payments under another customer
+        while the books keep them under theirs. Every payment counts, also
+        those the user's record rules hide."""
+        profiles = self.filtered("id")
+        if not profiles:
+            return
+        self.env["account.payment"].flush_model(
+            ["payment_profile_id", "partner_id", "company_id"]
+        )
+        self.env["res.partner"].flush_model(["commercial_partner_id"])
+        profiles.flush_recordset(["partner_id", "company_id"])
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT profile.id
+                  FROM account_payment payment
+                  JOIN billing_payment_profile profile
+                    ON profile.id = payment.payment_profile_id
+                  JOIN res_partner profile_partner
+                    ON profile_partner.id = profile.partner_id
+             LEFT JOIN res_partner payment_partner
+                    ON payment_partner.id = payment.partner_id
+                 WHERE profile.id = ANY(%s)
+                   AND (payment_partner.commercial_partner_id
+                            IS DISTINCT FROM profile_partner.commercial_partner_id
+                        OR payment.company_id IS DISTINCT FROM profile.company_id)
+                 LIMIT 1
+                """,
+                profiles.ids,
+            )
+        )
+        if self.env.cr.rowcount:
+            raise ValidationError(
+                self.env._(
+                    "A payment profile that payments refer to cannot be moved "
+                    "to another customer or company."
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
         claimed = set()

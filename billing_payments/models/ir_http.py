@@ -3,11 +3,24 @@
 import logging
 import re
 
-from odoo import models
-from odoo.http import request
+from psycopg2 import IntegrityError, errors
+from werkzeug.exceptions import BadRequest
 
-from ..dialects import DIALECTS
-from ..exceptions import AuthenticationFailed
+from odoo import models
+from odoo.exceptions import ValidationError
+from odoo.http import request
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+
+from ..dialects import DIALECTS, common
+from ..exceptions import AuthenticationFailed, ConcurrentUpdate
+
+# What two requests changing the same records at once end in.
+DATABASE_CONFLICTS = (
+    errors.UniqueViolation,
+    errors.ExclusionViolation,
+    errors.ForeignKeyViolation,
+    *PG_CONCURRENCY_EXCEPTIONS_TO_RETRY,
+)
 
 _KEY_RE = re.compile(r"^[\x21-\x7e]{1,256}$")
 
@@ -20,7 +33,20 @@ class IrHttp(models.AbstractModel):
         # Remember which API dialect answers this request, so that errors
         # raised anywhere below (authentication included) use its format.
         request.billing_dialect = endpoint.routing.get("billing_dialect")
+        if request.billing_dialect and not common.is_valid_host(
+            request.httprequest.host
+        ):
+            raise BadRequest("Invalid Host header.")
         return super()._authenticate(endpoint)
+
+    @classmethod
+    def _pre_dispatch(cls, rule, args):
+        result = super()._pre_dispatch(rule, args)  # sets the upload limits
+        if getattr(request, "billing_dialect", None):
+            # Before Odoo reads the parameters (and werkzeug silently parses
+            # the form): read_body parses a multipart body again, strictly.
+            common.keep_form_body(request.httprequest)
+        return result
 
     @classmethod
     def _auth_method_billing_api_key(cls):
@@ -44,13 +70,57 @@ class IrHttp(models.AbstractModel):
         request.update_env(user=uid)
 
     @classmethod
+    def _post_dispatch(cls, response):
+        result = super()._post_dispatch(response)
+        if getattr(request, "billing_dialect", None):
+            common.protect_response(response)
+        return result
+
+    @classmethod
     def _handle_error(cls, exception):
         dialect = DIALECTS.get(getattr(request, "billing_dialect", None))
         if not dialect:
             return super()._handle_error(exception)
-        response = dialect.error_response(exception)
+        response = dialect.error_response(
+            _database_conflict(request.env, exception) or exception
+        )
         if response.status_code < 500:
             # A client's mistake, answered in its format: no warning in the
             # server log (odoo.http logs at the exception's own level).
             exception.loglevel = logging.INFO
-        return response
+        return common.protect_response(response)
+
+
+def _database_conflict(env, exception):
+    """A plain-worded error for a database constraint or concurrency error.
+
+    Odoo retries a request that hits a serialization failure, a deadlock or
+    a lock timeout, and raises the last one once its tries run out; it turns
+    an IntegrityError into a ValidationError quoting PostgreSQL (index
+    names, ids). A unique, exclusion or foreign-key violation, like the
+    concurrency errors, means that another request changed the same records
+    at the same time: ConcurrentUpdate (409). Any other violation (a
+    missing or out-of-range value the validation let through) is the
+    request's fault: ValidationError (400). Never the database's own text.
+    None when ``exception`` comes from neither.
+    """
+    cause, seen = exception, set()
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, DATABASE_CONFLICTS):
+            error = ConcurrentUpdate(
+                env._(
+                    "Another request changed the same records at the same time. "
+                    "Please try again."
+                )
+            )
+        elif isinstance(cause, IntegrityError):
+            error = ValidationError(
+                env._("The request breaks a rule of the database and was not saved.")
+            )
+        else:
+            cause = cause.__cause__
+            continue
+        error.loglevel = logging.INFO
+        return error
+    return None

@@ -16,9 +16,12 @@ from . import test_invoice_buttons
 from . import test_waldur_client
 from . import test_waldur_payments
 from . import test_waldur_client_payments
+from . import test_waldur_hostile_input
+from . import test_api_hardening
 from . import test_spaceinvoices_payments
 from . import test_spaceinvoices_filters
 from . import test_spaceinvoices_fuzz
+from . import test_spaceinvoices_hostile_input
 from . import test_unit_parsers
 from . import test_architecture
 from . import test_i18n

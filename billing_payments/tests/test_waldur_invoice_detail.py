@@ -215,7 +215,9 @@ class TestWaldurInvoiceObject(WaldurInvoiceCommon):
             fetched = self.assert_json(
                 self.api("GET", item["url"].removeprefix(self.base_url())), 200
             )
-            self.assertEqual(fetched, item)
+            # The detail is the embedded item plus Waldur's six detail keys.
+            self.assertEqual({key: fetched[key] for key in item}, item)
+            self.assertEqual(fetched["invoice"], body["url"])
         missing = self.api("GET", f"/api/invoice-items/{uuid.uuid4().hex}/")
         self.assert_json(
             missing, 404, {"detail": "No InvoiceItem matches the given query."}

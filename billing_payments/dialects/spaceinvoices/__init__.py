@@ -15,6 +15,7 @@ This module holds routing, authentication, errors and value formats;
 
 import datetime
 import logging
+import re
 from decimal import Decimal
 
 from werkzeug.exceptions import HTTPException
@@ -24,15 +25,23 @@ from odoo.exceptions import AccessDenied, AccessError, MissingError, UserError
 from ...exceptions import (
     ApiError,
     AuthenticationFailed,
+    ConcurrentUpdate,
     MalformedBody,
     MethodNotAllowed,
     PermissionDenied,
+    UnsupportedMediaType,
 )
 from .. import common
 
 _logger = logging.getLogger(__name__)
 
 DIALECT = "spaceinvoices"
+# The media types a write route parses (common.read_body).
+BODY_MIMETYPES = (
+    "application/json",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data",
+)
 
 
 def route(paths, **kwargs):
@@ -52,13 +61,75 @@ def api_key(httprequest):
     return httprequest.args.get("access_token") or None
 
 
+# --- the key stays out of the server log -------------------------------------------
+
+# ``access_token=<key>`` in a URL, its name percent-encoded or not.
+_ACCESS_TOKEN = re.compile(r"(access(?:_|%5f)token(?:=|%3d))[^&#\s\"'\\]*", re.I)
+# The loggers that print request URLs: werkzeug's request lines, odoo.http's
+# line for a failed request, and the thread dumps of odoo.tools.misc.
+REDACTED_LOGGERS = ("werkzeug", "odoo.http", "odoo.tools.misc")
+
+
+def redact(text):
+    """``text`` with the value of every ``access_token`` parameter as ``***``."""
+    return _ACCESS_TOKEN.sub(r"\1***", text)
+
+
+class RedactAccessToken(logging.Filter):
+    """Rewrites a log record whose message holds an ``access_token`` value."""
+
+    billing_redacts_access_token = True  # how install_log_filter finds it
+
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # noqa: BLE001 - a broken record is not ours to judge
+            return True
+        if "token" in message.lower():
+            redacted = redact(message)
+            if redacted != message:
+                record.msg, record.args = redacted, ()
+        return True
+
+
+def install_log_filter():
+    """Add the filter to each of ``REDACTED_LOGGERS`` once (also on reload)."""
+    for name in REDACTED_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(
+            getattr(existing, "billing_redacts_access_token", False)
+            for existing in logger.filters
+        ):
+            logger.addFilter(RedactAccessToken())
+
+
+install_log_filter()
+
+
 # --- errors ----------------------------------------------------------------------
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def error(status, message, name="Error", **extra):
-    """An ApiError with LoopBack's body ``{"error": {statusCode, name, message}}``."""
+    """An ApiError with LoopBack's body ``{"error": {statusCode, name, message}}``.
+
+    Text echoed from the request cannot break the body: a lone surrogate
+    (which UTF-8 cannot encode) becomes U+FFFD.
+    """
     body = {"statusCode": status, "name": name, "message": message, **extra}
-    return ApiError(status, {"error": body})
+    return ApiError(status, {"error": _encodable(body)})
+
+
+def _encodable(value):
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_encodable(key): _encodable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_encodable(item) for item in value]
+    return value
 
 
 def not_found(model_name, record_id):
@@ -69,11 +140,13 @@ def not_found(model_name, record_id):
 
 
 def route_not_found():
-    """LoopBack's 404 for a path or verb no remote method handles."""
+    """LoopBack's 404 for a path or verb no remote method handles.
+
+    As Express's final handler, it names the path without the query string
+    (which may hold ``access_token``).
+    """
     httprequest = common.request.httprequest
-    return error(
-        404, f"Cannot {httprequest.method} {httprequest.full_path.rstrip('?')}"
-    )
+    return error(404, f"Cannot {httprequest.method} {httprequest.path}")
 
 
 def unauthorized():
@@ -84,6 +157,16 @@ def unauthorized():
 def bad_request(message, **details):
     """400, e.g. a malformed ``filter``."""
     return error(400, message, details=details) if details else error(400, message)
+
+
+def unsupported_media_type(mimetype):
+    """415, as body-parser's http-errors name it, for a body in another type."""
+    sent = f'"{mimetype}"' if mimetype else "none"
+    return error(
+        415,
+        f"Unsupported media type ({sent}): send {', '.join(BODY_MIMETYPES)}.",
+        name="UnsupportedMediaTypeError",
+    )
 
 
 def validation_failed(model_name, errors):
@@ -132,8 +215,12 @@ def _error_payload(exc):  # noqa: C901 - one flat mapping reads best
         exc = route_not_found()
     elif isinstance(exc, MalformedBody):
         exc = bad_request(exc.message)
+    elif isinstance(exc, UnsupportedMediaType):
+        exc = unsupported_media_type(exc.mimetype)
     elif isinstance(exc, MissingError):
         exc = error(404, "Not Found")
+    elif isinstance(exc, ConcurrentUpdate):
+        exc = error(409, exc.args[0], name="ConflictError")
     elif isinstance(exc, UserError):  # business rules, lock dates included
         exc = error(422, exc.args[0], name="ValidationError")
     elif isinstance(exc, HTTPException) and exc.code:

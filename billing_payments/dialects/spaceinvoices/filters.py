@@ -33,7 +33,8 @@ from ...exceptions import FilterError
 from . import values
 from .querystring import ARRAY_LIMIT, MAX_DEPTH
 
-MAX_CONDITIONS = 100  # conditions in one where
+MAX_CONDITIONS = 100  # conditions in one where, inq/nin items included
+MAX_ORDER_TERMS = 20
 MAX_LIMIT = 100  # Space Invoices returns at most 100 rows per find
 FILTER_KEYS = {
     "where",
@@ -191,6 +192,10 @@ class Schema:
             raise FilterError(
                 "`order` must be a string, an array or an object.", "filter.order"
             )
+        if len(value) > MAX_ORDER_TERMS:
+            raise FilterError(
+                f"`order` takes at most {MAX_ORDER_TERMS} terms.", "filter.order"
+            )
         terms = []
         for item in value:
             if not isinstance(item, str):
@@ -267,9 +272,15 @@ class Schema:
                 )
         parts = []
         for operator, operand in operators.items():
-            counter[0] += 1
+            # Each item of an inq/nin list is one more condition.
+            items = operand if isinstance(operand, list) else [operand]
+            counter[0] += max(len(items), 1) if operator in ("inq", "nin") else 1
             if counter[0] > MAX_CONDITIONS:
-                raise FilterError(f"At most {MAX_CONDITIONS} conditions.", path)
+                raise FilterError(
+                    f"At most {MAX_CONDITIONS} conditions (each item of an "
+                    "inq or nin list counts as one).",
+                    path,
+                )
             if operator not in OPERATORS:
                 raise FilterError(
                     f"Unknown operator `{operator}`.", f"{path}.{operator}"

@@ -13,7 +13,7 @@ from odoo.http import request
 from odoo.osv import expression
 
 from ...exceptions import FilterError
-from ...money import parse_decimal, quantize
+from ...money import quantize
 from ...utils import normalize_uuid
 from .. import common
 from . import (
@@ -27,9 +27,15 @@ from . import (
 )
 from .filters import Property, Schema
 from .querystring import decode_param
-from .values import parse_instant
+from .values import is_storable_text, parse_instant, parse_number
 
 MODEL_NAME = "Payment"
+# Characters of a description. It becomes the payment entry's reference,
+# which PostgreSQL indexes with the partner on every journal item
+# (account_move_line_partner_id_ref_idx, a btree whose rows hold at most
+# 2,704 bytes): 500 characters stay under that in any script (4 bytes each
+# at most in UTF-8).
+MAX_DESCRIPTION_LENGTH = 500
 WRITABLE_KEYS = ("type", "date", "amount", "description")
 # Keys of a rendered payment, in order; `fields` may pick among them.
 PAYMENT_KEYS = (
@@ -346,7 +352,7 @@ def _convert(env, data, currency, replace, problem):
     values = {}
     channel = data.get("type")
     if channel not in (None, ""):
-        if channel in channel_codes(env):
+        if isinstance(channel, str) and channel in channel_codes(env):
             values["channel"] = channel
         else:
             problem("type", "inclusion", "is not included in the list")
@@ -363,6 +369,18 @@ def _convert(env, data, currency, replace, problem):
     description = data.get("description")
     if description is not None and not isinstance(description, str):
         problem("description", "invalid", "is not a string")
+    elif description and not is_storable_text(description):
+        problem(
+            "description",
+            "invalid",
+            "contains a character that cannot be stored (NUL or a lone surrogate)",
+        )
+    elif description and len(description) > MAX_DESCRIPTION_LENGTH:
+        problem(
+            "description",
+            "length.max",
+            f"is too long (at most {MAX_DESCRIPTION_LENGTH} characters)",
+        )
     elif "description" in data or replace:
         values["memo"] = description or ""
     return values
@@ -371,11 +389,12 @@ def _convert(env, data, currency, replace, problem):
 def parse_amount(value, currency):
     """A positive amount with no more decimals than ``currency`` has, as float.
 
-    The ORM stores monetary values from floats; the Decimal checks make sure
-    the float is exactly the amount that was sent.
+    A JSON number, or ASCII decimal text (form bodies send text). The ORM
+    stores monetary values from floats; the Decimal checks make sure the
+    float is exactly the amount that was sent.
     """
     try:
-        number = parse_decimal(value)
+        number = parse_number(value)
     except ValueError as error:
         raise ValueError("is not a number") from error
     if number <= 0:

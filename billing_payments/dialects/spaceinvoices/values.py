@@ -15,10 +15,39 @@ from ...exceptions import FilterError
 from ...money import parse_decimal
 
 MAX_NUMBER = Decimal("1e15")
+MAX_DECIMALS = 20  # of a number in a filter (PostgreSQL refuses tiny exponents)
+# The largest skip/offset/limit: PostgreSQL's OFFSET and LIMIT are bigints.
+MAX_NATURAL = 2**63 - 1
 _DATETIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})"
-    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?"
+    r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?",
+    re.ASCII,
 )
+# A number sent as text: ASCII digits only (no "1_000", no "١٢"), as
+# JavaScript's Number() reads it; JSON numbers arrive as int or float.
+_NUMBER_TEXT = re.compile(
+    r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII
+)
+_NATURAL_TEXT = re.compile(r"[0-9]{1,19}", re.ASCII)
+# What PostgreSQL text cannot hold (NUL) or UTF-8 cannot encode (lone
+# surrogates, which JSON's \ud800 escapes produce).
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def is_storable_text(value):
+    """False for a string holding NUL or a lone surrogate."""
+    return not _UNSTORABLE.search(value)
+
+
+def parse_number(value):
+    """A finite Decimal of a JSON number or of ASCII decimal text.
+
+    Raises ValueError for anything else: booleans, NaN, infinities,
+    ``"1_000"``, non-ASCII digits.
+    """
+    if isinstance(value, str) and not _NUMBER_TEXT.fullmatch(value.strip()):
+        raise ValueError(value)
+    return parse_decimal(value)
 
 
 def regex_to_like(pattern, path=""):
@@ -108,11 +137,15 @@ def instant(value, path):
 
 def number(value, path):
     try:
-        number = parse_decimal(value)
+        number = parse_number(value)
     except ValueError as error:
         raise FilterError(f"`{value}` is not a number.", path) from error
     if abs(number) >= MAX_NUMBER:
         raise FilterError(f"`{value}` is too large.", path)
+    if not number:
+        return Decimal(0)  # also for 0E-999999, which PostgreSQL refuses
+    if number.normalize().as_tuple().exponent < -MAX_DECIMALS:
+        raise FilterError(f"`{value}` has more than {MAX_DECIMALS} decimals.", path)
     return number
 
 
@@ -127,15 +160,18 @@ def boolean(value, path):
 
 
 def natural(value, path):
-    """A non-negative integer (brackets send strings), or None."""
+    """A non-negative integer up to ``MAX_NATURAL`` (brackets send ASCII
+    digit strings), or None."""
     if value is None or value == "":
         return None
-    if isinstance(value, bool):
-        raise FilterError(f"`{path}` must be a non-negative integer.", path)
-    try:
-        number = int(value) if isinstance(value, int | str) else None
-    except ValueError:
-        number = None
-    if number is None or number < 0:
-        raise FilterError(f"`{path}` must be a non-negative integer.", path)
+    number = None
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and _NATURAL_TEXT.fullmatch(value.strip()):
+        number = int(value)
+    if number is None or not 0 <= number <= MAX_NATURAL:
+        raise FilterError(
+            f"`{path}` must be a non-negative integer of at most {MAX_NATURAL}.",
+            path,
+        )
     return number

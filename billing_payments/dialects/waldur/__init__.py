@@ -14,6 +14,7 @@ response, ``parse_create``/``parse_update`` and ``render``.
 """
 
 import logging
+import re
 
 from werkzeug.exceptions import HTTPException
 
@@ -28,6 +29,7 @@ from ...exceptions import (
     MethodNotAllowed,
     NotFound,
     PermissionDenied,
+    UnsupportedMediaType,
 )
 from .. import common
 
@@ -36,6 +38,12 @@ _logger = logging.getLogger(__name__)
 DIALECT = "waldur"
 PERMISSION_DENIED = "You do not have permission to perform this action."
 _AUTH_SCHEMES = ("token", "bearer")
+# The uuid forms of the contract: 32 hex digits or the hyphenated 8-4-4-4-12
+# form. ``uuid.UUID`` also takes braces, ``urn:uuid:`` and surrounding
+# spaces, which the Waldur SDK never sends and the v1 dialect refuses.
+_UUID_FORMS = re.compile(
+    r"[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+)
 
 
 def route(paths, **kwargs):
@@ -58,6 +66,18 @@ def api_key(httprequest):
             "Invalid token. Token string should not contain spaces."
         )
     return parts[1]
+
+
+def is_uuid(value):
+    """True for a uuid in one of the contract's two forms."""
+    return isinstance(value, str) and bool(_UUID_FORMS.fullmatch(value))
+
+
+def find_by_uuid(model, value, label):
+    """``common.find_by_uuid`` for the contract's uuid forms only (else 404)."""
+    if not is_uuid(value):
+        raise NotFound(label)
+    return common.find_by_uuid(model, value, label)
 
 
 # --- errors -------------------------------------------------------------------
@@ -96,6 +116,9 @@ def _error_parts(exc):  # noqa: C901 - one flat mapping reads best
         return 405, {"detail": f'Method "{exc.method}" not allowed.'}, {}
     if isinstance(exc, MalformedBody):
         return 400, {"detail": exc.message}, {}
+    if isinstance(exc, UnsupportedMediaType):
+        media_type = exc.content_type
+        return 415, {"detail": f'Unsupported media type "{media_type}" in request.'}, {}
     if isinstance(exc, MissingError):
         return 404, {"detail": "Not found."}, {}
     if isinstance(exc, BillingConflictError):

@@ -8,14 +8,36 @@ A customer is the commercial partner of invoices. ``customer_details`` and
 
 from odoo.http import request
 
+from ...exceptions import NotFound
 from .. import common
-from . import detail_url
+from . import detail_url, find_by_uuid
 
 LABEL = "Customer"
 
 
 def find(customer_uuid):
-    return common.find_by_uuid(request.env["res.partner"], customer_uuid, LABEL)
+    """A customer of the user's companies, with the rights invoices need.
+
+    A customer is a partner with a customer invoice or a payment profile the
+    user may read (record rules keep both to the user's companies); any other
+    partner, and every partner for a user without accounting read rights,
+    is a 404, as invoices are.
+    """
+    partner = find_by_uuid(request.env["res.partner"], customer_uuid, LABEL)
+    env = request.env
+    moves, profiles = env["account.move"], env["billing.payment.profile"]
+    if not moves.has_access("read"):
+        raise NotFound(LABEL)
+    invoiced = moves.search_count(
+        [("move_type", "=", "out_invoice"), ("commercial_partner_id", "=", partner.id)],
+        limit=1,
+    )
+    if not invoiced and not (
+        profiles.has_access("read")
+        and profiles.search_count([("partner_id", "=", partner.id)], limit=1)
+    ):
+        raise NotFound(LABEL)
+    return partner
 
 
 def _address(partner):

@@ -5,17 +5,65 @@
 ``parse_body(fields, data, env)`` checks a body against a mapping of field
 names to ``Field`` objects and reports every field's errors at once (400).
 Fields are pure converters; only ``HyperlinkField`` uses ``env``, to resolve
-a link as the current user.
+a link as the current user. ``read_body`` reads the current request's body,
+marking form input (``FormData``) so that ``parse_body`` treats its blank
+optional fields as DRF does.
 """
 
 import json
 import re
 
+from odoo.http import request
+
 from ...exceptions import ApiError, ProofRejected
 from ...money import parse_decimal
-from ...utils import parse_iso_date
+from ...utils import parse_iso_date, sniff_proof_mimetype
 from .. import common
-from . import validation_error
+from . import is_uuid, validation_error
+from .query import text_error
+
+FORM_MIMETYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+# DRF's FileField(max_length) of the proof's name (Waldur's FileField: 255).
+MAX_FILENAME_LENGTH = 255
+# DRF's DecimalField.MAX_STRING_LENGTH.
+MAX_DECIMAL_STRING = 1000
+# A decimal number in ASCII digits (``Decimal`` also takes "1_000" and the
+# digits of other scripts).
+ASCII_DECIMAL = re.compile(
+    r"\s*[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?\s*"
+)
+PROOF_EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/webp": (".webp",),
+}
+# Markup that browsers sniff as HTML near the start of a file.
+_HTML_MARKUP = re.compile(
+    rb"<\s*(?:!doctype|html|head|body|script|iframe|object|embed|svg|meta)\b",
+    re.IGNORECASE,
+)
+ONE_FILE = "Send one file only."
+
+
+class FormData(dict):
+    """A form (urlencoded or multipart) body: DRF's ``html.is_html_input``."""
+
+
+def read_body():
+    """(data, files) of the current request, as ``common.read_body``.
+
+    Form bodies come as ``FormData``; a file field sent twice is refused
+    (only one would ever be checked).
+    """
+    data, files = common.read_body()
+    httprequest = request.httprequest
+    if httprequest.mimetype in FORM_MIMETYPES:
+        data = FormData(data)
+        for name in files:
+            if len(httprequest.files.getlist(name)) > 1:
+                raise validation_error({name: [ONE_FILE]})
+    return data, files
 
 
 class FieldError(Exception):
@@ -50,6 +98,9 @@ class CharField(Field):
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise FieldError("Not a valid string.")
         value = str(value)
+        error = text_error(value)
+        if error:
+            raise FieldError(error)
         if not value.strip() and not self.allow_blank:
             raise FieldError("This field may not be blank.")
         if self.max_length and len(value) > self.max_length:
@@ -65,6 +116,8 @@ class ChoiceField(Field):
         self.choices = choices
 
     def convert(self, value, env):
+        if isinstance(value, str) and text_error(value):
+            raise FieldError(text_error(value))
         if not isinstance(value, str) or value not in self.choices:
             raise FieldError(f'"{value}" is not a valid choice.')
         return value
@@ -113,7 +166,28 @@ class DictField(Field):
             raise FieldError(
                 f'Expected a dictionary of items but got type "{type(value).__name__}".'
             )
+        error = _json_text_error(value)
+        if error:
+            raise FieldError(error)
         return value
+
+
+def _json_text_error(value):
+    """``text_error`` of the first bad key or string anywhere in ``value``."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, dict):
+            for key, child in item.items():
+                error = text_error(key)
+                if error:
+                    return error
+                stack.append(child)
+        elif isinstance(item, list):
+            stack.extend(item)
+        elif isinstance(item, str) and text_error(item):
+            return text_error(item)
+    return None
 
 
 class DateField(Field):
@@ -138,6 +212,10 @@ class DecimalField(Field):
         self.min_value = min_value
 
     def convert(self, value, env):
+        if isinstance(value, str) and len(value) > MAX_DECIMAL_STRING:
+            raise FieldError("String value too large.")
+        if isinstance(value, str) and not ASCII_DECIMAL.fullmatch(value):
+            raise FieldError("A valid number is required.")
         try:
             number = parse_decimal(value)
         except ValueError as error:
@@ -178,13 +256,18 @@ class HyperlinkField(Field):
             raise FieldError(
                 f"Incorrect type. Expected URL string, received {type(value).__name__}."
             )
-        path = common.url_path(value)
+        try:
+            path = common.url_path(value)
+        except ValueError as error:  # e.g. an unbalanced "[" in the host
+            raise FieldError("Invalid hyperlink - No URL match.") from error
         match = re.fullmatch(rf"/api/{self.prefix}/([^/]+)/", path)
         if not match:
             if re.fullmatch(r"/api/[a-z-]+/[^/]+/", path):
                 raise FieldError("Invalid hyperlink - Incorrect URL match.")
             raise FieldError("Invalid hyperlink - No URL match.")
-        record = env[self.model_name]._billing_search_uuid(match.group(1))
+        record = env[self.model_name]
+        if is_uuid(match.group(1)):
+            record = record._billing_search_uuid(match.group(1))
         if not record:
             raise FieldError("Invalid hyperlink - Object does not exist.")
         return record
@@ -206,6 +289,8 @@ def parse_body(fields, data, env=None, partial=False):
             }
         )
     values, errors = {}, {}
+    if isinstance(data, FormData):
+        data = _without_blank_optional(fields, data)
     for name, field in fields.items():
         if name not in data:
             if field.required and not partial:
@@ -220,12 +305,50 @@ def parse_body(fields, data, env=None, partial=False):
     return values
 
 
+def _without_blank_optional(fields, data):
+    """DRF's ``Field.get_value`` for form input: a blank optional field is
+    omitted, or null where null is allowed (blank where blank is)."""
+    data = dict(data)
+    for name, field in fields.items():
+        if data.get(name) != "" or getattr(field, "allow_blank", False):
+            continue
+        if field.allow_null:
+            data[name] = None
+        elif not field.required:
+            del data[name]
+    return data
+
+
+def _proof_filename(filename, mimetype, name):
+    """The client's file name, its extension made that of the checked type.
+
+    Directories are dropped; ``proof.html`` holding a PDF is ``proof.pdf``.
+    """
+    base = re.split(r"[\\/]", filename or "")[-1]
+    base = re.sub(r"[\x00-\x1f\x7f]", "_", base).strip() or name
+    extensions = PROOF_EXTENSIONS[mimetype]
+    stem, dot, extension = base.rpartition(".")
+    if dot and stem and f".{extension.lower()}" in extensions:
+        return base
+    return f"{stem if dot and stem else base}{extensions[0]}"
+
+
+def _looks_like_html(content, mimetype):
+    """True for a "PDF" that is markup: no PDF trailer, or HTML up front."""
+    head = content[:1024]
+    if _HTML_MARKUP.search(head):
+        return True
+    return mimetype == "application/pdf" and b"%%EOF" not in content[-1024:]
+
+
 def read_proof(env, data, files, name="proof"):
     """The uploaded proof of payment as (file name, bytes), or None.
 
     Checked before anything is written, by the payment model's own proof
     rule: a non-file value, an empty file or one that is no PDF, PNG, JPEG or
-    WebP (by content) → 400; a file above the size limit → 413.
+    WebP (by content, a PDF with its trailer and no HTML markup) → 400; a
+    file above the size limit → 413. The name keeps at most 255 characters
+    (400 beyond, as DRF's FileField) and gets the extension of its type.
     """
     upload = files.get(name)
     if upload is None:
@@ -239,6 +362,19 @@ def read_proof(env, data, files, name="proof"):
                 }
             )
         return None
+    filename = upload.filename or ""
+    error = text_error(filename)
+    if error:
+        raise validation_error({name: [error]})
+    if len(filename) > MAX_FILENAME_LENGTH:
+        raise validation_error(
+            {
+                name: [
+                    f"Ensure this filename has at most {MAX_FILENAME_LENGTH} "
+                    f"characters (it has {len(filename)})."
+                ]
+            }
+        )
     content = upload.read()
     if not content:
         raise validation_error({name: ["The submitted file is empty."]})
@@ -248,4 +384,7 @@ def read_proof(env, data, files, name="proof"):
         raise ApiError(
             413 if error.too_large else 400, {name: [error.args[0]]}
         ) from error
-    return upload.filename or name, content
+    mimetype = sniff_proof_mimetype(content)
+    if _looks_like_html(content, mimetype):
+        raise validation_error({name: [env._("Upload a PDF, PNG, JPEG or WebP file.")]})
+    return _proof_filename(filename, mimetype, name), content

@@ -16,8 +16,8 @@ from ...exceptions import NotFound
 from ...money import to_decimal
 from ...utils import normalize_uuid
 from .. import common
-from . import detail_url, invalid_choice
-from .query import query_uuid
+from . import detail_url, find_by_uuid, invalid_choice
+from .query import query_text, query_uuid
 
 LABEL = "InvoiceItem"
 ITEM_ORDERING = {
@@ -57,7 +57,7 @@ def lines():
 
 def find(line_uuid):
     """A product line of a visible customer invoice, else 404."""
-    line = common.find_by_uuid(lines(), line_uuid, LABEL)
+    line = find_by_uuid(lines(), line_uuid, LABEL)
     if line.display_type != "product" or line.move_id.move_type != "out_invoice":
         raise NotFound(LABEL)
     return line
@@ -215,7 +215,7 @@ def provider_filter(env, args):
 def items_domain(env, args):
     """``/items/`` filters as a domain on the invoice's lines."""
     domain = [("price_total", "!=", 0)]
-    query = args.get("query")
+    query = query_text(args, "query")
     if query:
         domain.append(("billing_resource_name", "ilike", query))
     project_uuid = query_uuid(args, "project_uuid")
@@ -258,5 +258,29 @@ def items_response(invoice):
     )
 
 
+def render_item_detail(line):
+    """Waldur's invoice-item resource (``InvoiceItemDetailSerializer``): the
+    item an invoice embeds, plus its invoice, offering and customer."""
+    item = render_item(line)
+    details = item["details"]
+    move = line.move_id
+    customer = move.commercial_partner_id
+    item.update(
+        {
+            "invoice": detail_url("invoices", move),
+            "offering_uuid": details.get("offering_uuid"),
+            "offering_name": details.get("offering_name"),
+            "offering_component_type": details.get("offering_component_type"),
+            "customer_uuid": customer.uuid,
+            "customer_name": customer.name or "",
+        }
+    )
+    return item
+
+
 def response(line):
     return common.json_response(render_item(line))
+
+
+def detail_response(line):
+    return common.json_response(render_item_detail(line))

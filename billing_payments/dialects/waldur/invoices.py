@@ -7,6 +7,7 @@ in one query and their products, customers and companies in one query per
 model, so a page costs the same number of queries whatever its size.
 """
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 
@@ -16,12 +17,19 @@ from ...exceptions import NotFound
 from ...money import to_decimal
 from ...utils import GROWTH_MAX_CUSTOMERS, is_http_url
 from .. import common
-from . import detail_url, validation_error
+from . import detail_url, find_by_uuid, validation_error
 from .customers import customer_details, issuer_details
-from .fields import CharField, DateField, parse_body, read_proof
+from .fields import CharField, DateField, parse_body, read_body, read_proof
 from .invoice_items import product_lines, provider_filter, render_item, visible_items
 from .pagination import page_response, rows_response
-from .query import ordering, query_choices, query_date, query_int, related_filters
+from .query import (
+    ordering,
+    parse_ascii_int,
+    query_choices,
+    query_date,
+    query_int,
+    related_filters,
+)
 
 LABEL = "Invoice"
 _OMIT = object()  # marks a key left out of the rendered invoice
@@ -61,6 +69,9 @@ AMOUNT_FIELDS = {
 }
 DEFAULT_ORDER = "billing_year desc, billing_month desc, id desc"
 DEFAULT_GROWTH_CUSTOMERS = 4
+# Django's URLValidator refuses whitespace; we refuse every control character
+# too (a CR/LF in a stored URL splits the headers or mails it ends up in).
+_URL_FORBIDDEN = re.compile(r"[\x00-\x20\x7f-\x9f\s]")
 SET_FIELDS = {
     "backend_id": CharField(max_length=255, allow_blank=True),
     "payment_url": CharField(max_length=200, allow_blank=True),
@@ -78,8 +89,19 @@ def base_domain():
 
 def find(invoice_uuid):
     """The customer invoice with this uuid visible to the user, else 404."""
-    invoice = common.find_by_uuid(invoices(), invoice_uuid, LABEL)
+    invoice = find_by_uuid(invoices(), invoice_uuid, LABEL)
     if invoice.move_type != "out_invoice":
+        raise NotFound(LABEL)
+    return invoice
+
+
+def find_filtered(invoice_uuid):
+    """``find`` through the list filters of the query string, as Waldur's
+    detail routes look invoices up: an invalid filter → 400, an invoice the
+    filters exclude → 404."""
+    domain = search_domain(request.httprequest.args)
+    invoice = find(invoice_uuid)
+    if not invoice.filtered_domain(domain):
         raise NotFound(LABEL)
     return invoice
 
@@ -236,7 +258,7 @@ def growth_params(args):
     count = DEFAULT_GROWTH_CUSTOMERS
     if raw is not None:
         try:
-            count = int(raw)
+            count = parse_ascii_int(raw)
         except ValueError as error:
             raise validation_error(["customers_count is not a number"]) from error
         if count > GROWTH_MAX_CUSTOMERS:
@@ -291,7 +313,7 @@ def paid_values(env, data, files):
 
 
 def parse_paid():
-    data, files = common.read_body()
+    data, files = read_body()
     return paid_values(request.env, data, files)
 
 
@@ -299,11 +321,12 @@ def set_field_values(name, data):
     """The ORM values of a ``set_<name>`` body; ``{}`` changes nothing."""
     values = parse_body({name: SET_FIELDS[name]}, data)
     if name == "payment_url" and values.get(name):
-        if not is_http_url(values[name]):
+        url = values[name]
+        if _URL_FORBIDDEN.search(url) or not is_http_url(url):
             raise validation_error({name: ["Enter a valid URL."]})
     return values
 
 
 def parse_set_field(name):
-    data, _files = common.read_body()
+    data, _files = read_body()
     return set_field_values(name, data)

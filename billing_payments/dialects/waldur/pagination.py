@@ -14,6 +14,7 @@ from odoo.http import request
 
 from ...exceptions import InvalidPage
 from .. import common
+from .query import parse_ascii_int
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 300
@@ -32,7 +33,7 @@ def _replace_query_param(url, key, value):
 
 
 def _positive_int(value, cutoff):
-    number = int(value)
+    number = parse_ascii_int(value)
     if number <= 0:
         raise ValueError(value)
     return min(number, cutoff)
@@ -67,7 +68,7 @@ class Pagination:
             self.number = self.num_pages
         else:
             try:
-                self.number = int(raw_page)
+                self.number = parse_ascii_int(raw_page)
             except ValueError as error:
                 raise InvalidPage() from error
         if not 1 <= self.number <= self.num_pages:
@@ -92,7 +93,9 @@ class Pagination:
 
 def _request_args_and_url():
     httprequest = request.httprequest
-    return httprequest.args, httprequest.url
+    # The page links are built on Odoo's trusted base URL, never on the
+    # request's Host header.
+    return httprequest.args, common.request_url()
 
 
 class PageNumberPage(Pagination):

@@ -6,7 +6,7 @@ from odoo.http import request
 
 from .. import common
 from . import created_response as waldur_created_response
-from . import detail_url
+from . import detail_url, find_by_uuid
 from .fields import (
     BooleanField,
     CharField,
@@ -14,6 +14,7 @@ from .fields import (
     HyperlinkField,
     SelectionField,
     parse_body,
+    read_body,
     selection_values,
 )
 from .pagination import page_response
@@ -37,7 +38,7 @@ def profiles():
 
 
 def find(profile_uuid):
-    return common.find_by_uuid(profiles(), profile_uuid, LABEL)
+    return find_by_uuid(profiles(), profile_uuid, LABEL)
 
 
 def payment_type_labels(env):
@@ -122,5 +123,5 @@ def values_from_body(env, data, partial=False):
 
 def parse(verb):
     """The ORM values of a POST (create), PUT (replace) or PATCH body."""
-    data, _files = common.read_body()
+    data, _files = read_body()
     return values_from_body(request.env, data, partial=verb == "PATCH")

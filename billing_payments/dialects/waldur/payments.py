@@ -12,13 +12,14 @@ from odoo.http import request
 from ...exceptions import NotFound
 from .. import common
 from . import created_response as waldur_created_response
-from . import detail_url, validation_error
+from . import detail_url, find_by_uuid, validation_error
 from .fields import (
     DateField,
     DecimalField,
     FieldError,
     HyperlinkField,
     parse_body,
+    read_body,
     read_proof,
 )
 from .pagination import page_response
@@ -62,7 +63,7 @@ def base_domain():
 
 
 def find(payment_uuid):
-    payment = common.find_by_uuid(payments(), payment_uuid, LABEL)
+    payment = find_by_uuid(payments(), payment_uuid, LABEL)
     if not payment.filtered_domain(base_domain()):
         raise NotFound(LABEL)
     return payment
@@ -173,7 +174,7 @@ def parse(verb):
 
     A create without ``sum`` is a payment of 0.00, as in Waldur.
     """
-    data, files = common.read_body()
+    data, files = read_body()
     return values_from_body(
         request.env,
         data,
@@ -192,5 +193,5 @@ def invoice_from_body(env, data):
 
 
 def parse_invoice_link():
-    data, _files = common.read_body()
+    data, _files = read_body()
     return invoice_from_body(request.env, data)

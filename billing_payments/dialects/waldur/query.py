@@ -11,10 +11,36 @@ import re
 
 from ...utils import normalize_uuid, parse_iso_date
 from .. import common
-from . import invalid_choice, validation_error
+from . import invalid_choice, is_uuid, validation_error
 
 TRUE_VALUES = {"true", "True", "1"}
 FALSE_VALUES = {"false", "False", "0"}
+# ASCII digits only: ``int()`` also takes "1_000" and other scripts' digits.
+ASCII_INTEGER = re.compile(r"[+-]?[0-9]+")
+# The integer filters compare PostgreSQL ``integer`` columns.
+INT_MIN, INT_MAX = -(2**31), 2**31 - 1
+NULL_MESSAGE = "Null characters are not allowed."
+
+
+def text_error(value):
+    """DRF's message for text the database cannot store, else None.
+
+    PostgreSQL refuses NUL characters and UTF-8 has no lone surrogates: both
+    would fail in the database (a 500) rather than as a field error.
+    """
+    if "\x00" in value:
+        return NULL_MESSAGE
+    for char in value:
+        if "\ud800" <= char <= "\udfff":
+            return f"Surrogate characters are not allowed: U+{ord(char):X}."
+    return None
+
+
+def parse_ascii_int(value):
+    """An integer of ASCII digits (``int`` semantics otherwise); ValueError."""
+    if not isinstance(value, str) or not ASCII_INTEGER.fullmatch(value):
+        raise ValueError(value)
+    return int(value)
 
 
 def query_uuid(args, name):
@@ -22,10 +48,22 @@ def query_uuid(args, name):
     value = args.get(name)
     if value is None or value == "":
         return None
-    hex_uuid = normalize_uuid(value)
+    hex_uuid = normalize_uuid(value) if is_uuid(value) else None
     if not hex_uuid:
         raise validation_error({name: ["Enter a valid UUID."]})
     return hex_uuid
+
+
+def query_text(args, name):
+    """A free-text filter value, or None when absent; 400 for text the
+    database cannot compare (NUL)."""
+    value = args.get(name)
+    if not value:
+        return None
+    error = text_error(value)
+    if error:
+        raise validation_error({name: [error]})
+    return value
 
 
 def query_choices(args, name, choices):
@@ -56,8 +94,14 @@ def query_link_uuid(args, name, prefix):
     value = args.get(name)
     if not value:
         return None
-    match = re.fullmatch(rf"/api/{prefix}/([^/]+)/?", common.url_path(value))
-    return (match and normalize_uuid(match.group(1))) or ""
+    try:
+        path = common.url_path(value)
+    except ValueError:  # not a URL at all (e.g. an unbalanced "[" in the host)
+        return ""
+    match = re.fullmatch(rf"/api/{prefix}/([^/]+)/?", path)
+    if not match or not is_uuid(match.group(1)):
+        return ""
+    return normalize_uuid(match.group(1)) or ""
 
 
 def related_filters(args, name, prefix, field):
@@ -90,8 +134,18 @@ def _query_value(args, name, convert, message):
 
 
 def query_int(args, name):
-    """An integer filter value, or None when absent; 400 when not a number."""
-    return _query_value(args, name, int, "Enter a number.")
+    """An integer filter value, or None when absent; 400 when not a number
+    of ASCII digits or out of the range of the integer column it filters."""
+    value = _query_value(args, name, parse_ascii_int, "Enter a number.")
+    if value is not None and value > INT_MAX:
+        raise validation_error(
+            {name: [f"Ensure this value is less than or equal to {INT_MAX}."]}
+        )
+    if value is not None and value < INT_MIN:
+        raise validation_error(
+            {name: [f"Ensure this value is greater than or equal to {INT_MIN}."]}
+        )
+    return value
 
 
 def query_date(args, name):
