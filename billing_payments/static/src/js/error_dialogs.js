@@ -12,6 +12,7 @@ import { WarningDialog, odooExceptionTitleMap } from "@web/core/errors/error_dia
 
 const BILLING_ERRORS = {
     "odoo.addons.billing_payments.exceptions.BillingConflictError": _t("Invalid Operation"),
+    "odoo.addons.billing_payments.exceptions.ConcurrentUpdate": _t("Invalid Operation"),
     "odoo.addons.billing_payments.exceptions.ProofRejected": _t("Validation Error"),
 };
 
