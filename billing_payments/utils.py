@@ -54,6 +54,21 @@ def parse_iso_date(value):
     return date
 
 
+# Markup that no PDF, PNG, JPEG or WebP file starts with.
+_HTML_MARKUP = re.compile(
+    rb"<\s*(?:!doctype|html|head|body|script|iframe|object|embed|svg|meta)\b",
+    re.IGNORECASE,
+)
+
+
+def proof_is_markup(content, mimetype):
+    """True for a file dressed as a proof that is markup: HTML in its first
+    KiB, or a "PDF" without the ``%%EOF`` trailer in its last KiB."""
+    if _HTML_MARKUP.search(content[:1024]):
+        return True
+    return mimetype == "application/pdf" and b"%%EOF" not in content[-1024:]
+
+
 def sniff_proof_mimetype(content):
     """The mimetype of an accepted proof file, judged by its first bytes.
 

@@ -6,7 +6,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..exceptions import BillingConflictError, ProofRejected
-from ..utils import MIN_DATE_YEAR, sniff_proof_mimetype
+from ..utils import MIN_DATE_YEAR, proof_is_markup, sniff_proof_mimetype
 from .billing_payment_channel import PAYMENT_CHANNELS
 
 PROOF_MAX_SIZE_PARAM = "billing_payments.proof_max_size"
@@ -82,7 +82,8 @@ class AccountPayment(models.Model):
     @api.model
     def _billing_check_proof_content(self, content):
         """Refuse ``content`` as a proof of payment: too large, or not a PDF,
-        PNG, JPEG or WebP file by its bytes (whatever its name says).
+        PNG, JPEG or WebP file by its bytes (whatever its name says), or
+        markup dressed as one (``utils.proof_is_markup``).
 
         The one proof rule: the field's constraint and the APIs (before they
         write anything) both call it.
@@ -98,7 +99,8 @@ class AccountPayment(models.Model):
                 ),
                 too_large=True,
             )
-        if not sniff_proof_mimetype(content):
+        mimetype = sniff_proof_mimetype(content)
+        if not mimetype or proof_is_markup(content, mimetype):
             raise ProofRejected(self.env._("Upload a PDF, PNG, JPEG or WebP file."))
 
     @api.constrains("proof")
@@ -152,19 +154,9 @@ class AccountPayment(models.Model):
 
     @api.onchange("payment_profile_id")
     def _onchange_payment_profile_id(self):
-        profile = self.payment_profile_id
-        if profile and not profile.is_active:
-            return {
-                "warning": {
-                    "title": self.env._("Inactive payment profile"),
-                    "message": self.env._(
-                        "%(profile)s is not the customer's active profile; "
-                        "the payment cannot be saved with it.",
-                        profile=profile.display_name,
-                    ),
-                }
-            }
-        return None
+        return self.payment_profile_id._billing_inactive_warning(
+            self.env._("the payment cannot be saved with it")
+        )
 
     def copy_data(self, default=None):
         # A duplicate is a new payment: it keeps the profile only while that

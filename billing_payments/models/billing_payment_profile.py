@@ -252,6 +252,23 @@ class BillingPaymentProfile(models.Model):
                 )
             )
 
+    def _billing_inactive_warning(self, refusal):
+        """The onchange warning for choosing this profile while it is
+        inactive (None when it is active or empty); ``refusal`` ends the
+        message, e.g. "the payment cannot be saved with it"."""
+        if not self or self.is_active:
+            return None
+        return {
+            "warning": {
+                "title": self.env._("Inactive payment profile"),
+                "message": self.env._(
+                    "%(profile)s is not the customer's active profile; %(refusal)s.",
+                    profile=self.display_name,
+                    refusal=refusal,
+                ),
+            }
+        }
+
     def action_activate(self):
         """Make this the customer's active profile (Waldur's ``enable``)."""
         self.ensure_one()

@@ -560,6 +560,17 @@ class GrowthInvoicesCommon(WaldurInvoiceCommon):
         )
 
 
+def read_xlsx_company(content):
+    """The Company document property of an XLSX file (openpyxl drops it)."""
+    app = ElementTree.fromstring(
+        zipfile.ZipFile(io.BytesIO(content)).read("docProps/app.xml")
+    )
+    return app.find(
+        "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
+        "Company"
+    ).text
+
+
 def read_xlsx_sheet(content):
     """The first sheet of an XLSX file: its table's cell values (typed),
     formulas and layout.

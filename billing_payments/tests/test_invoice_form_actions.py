@@ -11,9 +11,7 @@ selected invoice.
 
 import datetime
 import io
-import zipfile
 from unittest.mock import patch
-from xml.etree import ElementTree
 
 import openpyxl
 from lxml import etree
@@ -22,7 +20,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common import WaldurInvoiceCommon, WaldurInvoiceLinesCommon
+from .common import WaldurInvoiceCommon, WaldurInvoiceLinesCommon, read_xlsx_company
 
 MODEL_MODULE = "odoo.addons.billing_payments.models.account_move"
 WIZARD = "billing.send.notification.wizard"
@@ -418,14 +416,7 @@ class TestSelectionStatsXlsx(WaldurInvoiceLinesCommon):
         self.assertEqual(sheet.oddFooter.left.text, "Invoice statistics: 3 invoices")
         self.assertEqual(workbook.properties.title, "Invoice statistics: 3 invoices")
         self.assertEqual(workbook.properties.creator, self.billing_user.name)
-        app = ElementTree.fromstring(
-            zipfile.ZipFile(io.BytesIO(content)).read("docProps/app.xml")
-        )
-        company = app.find(
-            "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
-            "Company"
-        )
-        self.assertEqual(company.text, self.company.name)
+        self.assertEqual(read_xlsx_company(content), self.company.name)
 
     def test_list_action_is_bound_to_invoice_lists(self):
         action = self.env.ref(

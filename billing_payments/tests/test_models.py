@@ -195,6 +195,19 @@ class TestPaymentProof(BillingCommon):
             payment.write(
                 {"proof": base64.b64encode(b"hello"), "proof_filename": "a.pdf"}
             )
+        # Markup dressed as a PDF: the web client's upload gets the same
+        # refusal as the APIs (one proof rule).
+        for markup in (
+            b"%PDF-1.4\n<html><script>alert(1)</script></html>\n%%EOF\n",
+            b"%PDF-1.4\n1 0 obj<<>>endobj\n",
+        ):
+            with (
+                self.subTest(markup=markup),
+                self.assertRaisesRegex(ValidationError, "PDF, PNG, JPEG or WebP"),
+            ):
+                payment.write(
+                    {"proof": base64.b64encode(markup), "proof_filename": "a.pdf"}
+                )
 
     def test_refuses_files_over_the_size_limit(self):
         self.env["ir.config_parameter"].sudo().set_param(

@@ -19,7 +19,13 @@ from ..dialects.waldur import fields, query
 from ..dialects.waldur.pagination import Pagination
 from ..exceptions import ApiError, FilterError, InvalidPage
 from ..money import parse_decimal
-from ..utils import is_http_url, normalize_uuid, parse_iso_date, sniff_proof_mimetype
+from ..utils import (
+    is_http_url,
+    normalize_uuid,
+    parse_iso_date,
+    proof_is_markup,
+    sniff_proof_mimetype,
+)
 
 HEX = "0f3a2b4c5d6e7f8091a2b3c4d5e6f708"
 HYPHENATED = "0f3a2b4c-5d6e-7f80-91a2-b3c4d5e6f708"
@@ -50,6 +56,11 @@ class TestUtils(BaseCase):
         self.assertEqual(sniff_proof_mimetype(b"%PDF-1.7 ..."), "application/pdf")
         self.assertEqual(sniff_proof_mimetype(b"RIFF\0\0\0\0WEBPVP8 "), "image/webp")
         self.assertIsNone(sniff_proof_mimetype(b"<html>%PDF-"))
+        pdf = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+        self.assertFalse(proof_is_markup(pdf, "application/pdf"))
+        self.assertTrue(proof_is_markup(pdf[:-6], "application/pdf"))  # no %%EOF
+        self.assertTrue(proof_is_markup(b"%PDF-1.4 <!DOCTYPE html>%%EOF", "x"))
+        self.assertFalse(proof_is_markup(b"\x89PNG\r\n\x1a\n", "image/png"))
 
     def test_money(self):
         self.assertEqual(parse_decimal("12.50"), Decimal("12.50"))

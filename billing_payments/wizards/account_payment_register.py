@@ -51,18 +51,9 @@ class AccountPaymentRegister(models.TransientModel):
             return None
         if profile.journal_id in self.available_journal_ids:
             self.journal_id = profile.journal_id
-        if not profile.is_active:
-            return {
-                "warning": {
-                    "title": self.env._("Inactive payment profile"),
-                    "message": self.env._(
-                        "%(profile)s is not the customer's active profile; "
-                        "the payment cannot be registered with it.",
-                        profile=profile.display_name,
-                    ),
-                }
-            }
-        return None
+        return profile._billing_inactive_warning(
+            self.env._("the payment cannot be registered with it")
+        )
 
     def _billing_proof(self):
         """The proof as (file name, bytes), checked; None without one."""

@@ -39,10 +39,6 @@ PROOF_EXTENSIONS = {
     "image/webp": (".webp",),
 }
 # Markup that browsers sniff as HTML near the start of a file.
-_HTML_MARKUP = re.compile(
-    rb"<\s*(?:!doctype|html|head|body|script|iframe|object|embed|svg|meta)\b",
-    re.IGNORECASE,
-)
 ONE_FILE = "Send one file only."
 
 
@@ -333,14 +329,6 @@ def _proof_filename(filename, mimetype, name):
     return f"{stem if dot and stem else base}{extensions[0]}"
 
 
-def _looks_like_html(content, mimetype):
-    """True for a "PDF" that is markup: no PDF trailer, or HTML up front."""
-    head = content[:1024]
-    if _HTML_MARKUP.search(head):
-        return True
-    return mimetype == "application/pdf" and b"%%EOF" not in content[-1024:]
-
-
 def read_proof(env, data, files, name="proof"):
     """The uploaded proof of payment as (file name, bytes), or None.
 
@@ -384,7 +372,4 @@ def read_proof(env, data, files, name="proof"):
         raise ApiError(
             413 if error.too_large else 400, {name: [error.args[0]]}
         ) from error
-    mimetype = sniff_proof_mimetype(content)
-    if _looks_like_html(content, mimetype):
-        raise validation_error({name: [env._("Upload a PDF, PNG, JPEG or WebP file.")]})
-    return _proof_filename(filename, mimetype, name), content
+    return _proof_filename(filename, sniff_proof_mimetype(content), name), content
