@@ -3,7 +3,7 @@
 {
     "name": "Billing Payments",
     "summary": "Waldur and Space Invoices billing APIs on Odoo invoices and payments",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/billing-payments/billing_payments",
     "author": "billing_payments contributors",
@@ -16,6 +16,7 @@
         "security/billing_payments_security.xml",
         "security/ir.model.access.csv",
         "data/ir_config_parameter_data.xml",
+        "data/ir_cron_data.xml",
         "views/account_move_views.xml",
         "views/account_move_line_views.xml",
         "views/account_payment_views.xml",

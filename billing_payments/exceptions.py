@@ -119,3 +119,35 @@ class FilterError(Exception):
         super().__init__(message)
         self.message = message
         self.path = path
+
+
+# --- Idempotency-Key errors (raised before the request's handler runs) ------
+
+
+class IdempotencyKeyInvalid(Exception):
+    """An ``Idempotency-Key`` header that is empty, too long or holds control
+    characters (400)."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class IdempotencyKeyReused(Exception):
+    """The user's ``Idempotency-Key`` was already used, within its retention,
+    for a different request (method, path, query or body): 422."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class IdempotencyKeyInFlight(Exception):
+    """Another request with the same user and ``Idempotency-Key`` is still
+    being processed (409, with ``Retry-After``)."""
+
+    retry_after = 1  # seconds
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message

@@ -15,10 +15,15 @@ def to_decimal(value):
 
 
 def quantize(value, places):
-    """``value`` (None counts as 0) with exactly ``places`` decimals, half-even."""
-    return to_decimal(value or 0).quantize(
+    """``value`` (None counts as 0) with exactly ``places`` decimals, half-even.
+
+    A zero is always positive: Odoo's float amounts can be ``-0.0`` (and
+    ``-0.001`` rounds to zero), which would render as ``-0.00``.
+    """
+    result = to_decimal(value or 0).quantize(
         Decimal(1).scaleb(-places), rounding=ROUND_HALF_EVEN
     )
+    return result if result else abs(result)
 
 
 def parse_decimal(value):

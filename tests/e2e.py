@@ -47,6 +47,58 @@ def free_port():
     raise RuntimeError(f"no free port in {PORTS_VARIABLE}={ports}")
 
 
+# Odoo's prefork server starts its gevent process as `python <argv[0]>
+# gevent`. Run as `python -m odoo`, argv[0] is odoo/__main__.py, which cannot
+# run as a script: the master respawns it without end, logging hundreds of
+# tracebacks a minute and taking the CPU the tests need. A launcher script
+# makes argv[0] runnable.
+_LAUNCHER = "from odoo.cli.command import main\n\nmain()\n"
+
+
+def server_command(directory, database, port, *extra, data_dir=None):
+    """The argv of an ``odoo --workers=2`` server of ``database`` on
+    127.0.0.1:``port``, its launcher script in ``directory``; ``extra``
+    options are appended. ``data_dir`` (filestore) defaults to Odoo's, the
+    one ``odoo_command`` and ``odoo_script`` use."""
+    launcher = Path(directory) / "odoo_server.py"
+    launcher.write_text(_LAUNCHER)
+    return [
+        sys.executable,
+        str(launcher),
+        "-d",
+        database,
+        f"--addons-path={ADDONS_PATH}",
+        *([f"--data-dir={data_dir}"] if data_dir else []),
+        f"--db-filter=^{database}$",
+        "--http-interface=127.0.0.1",
+        f"--http-port={port}",
+        "--workers=2",
+        "--max-cron-threads=0",
+        "--log-level=warn",
+        *extra,
+    ]
+
+
+def start_server(directory, database, *extra, data_dir=None):
+    """(process, base URL) of a ready ``server_command`` server on a free
+    port, logging to ``directory``/odoo.log."""
+    port = free_port()
+    with open(Path(directory) / "odoo.log", "ab") as log:
+        process = subprocess.Popen(
+            server_command(directory, database, port, *extra, data_dir=data_dir),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_server(base, process)
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
+    return process, base
+
+
 class ServerNotReady(RuntimeError):
     """The Odoo server exited, or did not answer in time."""
 

@@ -4,9 +4,13 @@
 render (see ``dialects.spaceinvoices.payments`` for the protocol)."""
 
 from odoo import http
+from odoo.http import request
 
 from ..dialects import common, spaceinvoices
-from ..dialects.spaceinvoices import payments
+from ..dialects.spaceinvoices import openapi, payments
+
+# The readable page of the document, served from the addon's static files.
+DOCS_PAGE = "/billing_payments/static/openapi/index.html?spec=/v1/openapi.json"
 
 
 class SpaceInvoicesPaymentController(http.Controller):
@@ -53,6 +57,18 @@ class SpaceInvoicesPaymentController(http.Controller):
         payment = payments.find_payment(payment_id)
         payment._billing_update(**payments.parse_update(payment, verb))
         return payments.response(payment)
+
+    @spaceinvoices.route("/v1/openapi.json", auth="none")
+    def openapi_document(self, **_params):
+        """The OpenAPI 3.1 document, with the database's payment types."""
+        common.method("GET")
+        types = payments.channel_codes(request.env)
+        return common.json_response(openapi.document(payment_types=types))
+
+    @spaceinvoices.route("/v1/docs", auth="none")
+    def openapi_page(self, **_params):
+        common.method("GET")
+        return request.redirect(DOCS_PAGE, code=302)
 
     @spaceinvoices.route(["/v1", "/v1/<path:_path>"], auth="none")
     def unknown_route(self, **_params):

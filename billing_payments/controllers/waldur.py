@@ -7,21 +7,51 @@ Each resource module of ``dialects.waldur`` offers the same protocol:
 for bodies, and ``response``/``created_response`` to render.
 """
 
+from werkzeug.exceptions import NotFound
+
 from odoo import http
+from odoo.http import request
 
 from ..dialects import common, waldur
 from ..dialects.waldur import (
     customers,
     invoice_items,
     invoices,
+    openapi,
     payment_profiles,
     payments,
 )
 from ..export.invoice_stats_xlsx import xlsx_response
 
+# The readable page of an OpenAPI document, from the addon's static files.
+DOCS_PAGE = "/billing_payments/static/openapi/index.html?spec="
+
 
 def _detail(message):
     return common.json_response({"detail": message})
+
+
+class WaldurDocumentationController(http.Controller):
+    """The OpenAPI document and its page: public, as Waldur serves its schema
+    (they hold no data, and a client generator needs no key)."""
+
+    @waldur.route("/api/openapi.json", auth="none")
+    def openapi_document(self, **_params):
+        common.method("GET")
+        return common.json_response(
+            openapi.document(request.env, server_url=common.base_url())
+        )
+
+    @waldur.route("/api/docs/", auth="none")
+    def openapi_page(self, **_params):
+        common.method("GET")
+        return request.redirect(DOCS_PAGE + "/api/openapi.json", code=302)
+
+    @waldur.route("/api/<path:_path>", auth="none")
+    def unknown_route(self, **_params):
+        """Any other path under /api/: DRF's 404, in JSON like every answer
+        of the API (Odoo would answer its HTML page)."""
+        raise NotFound("Not found.")
 
 
 class WaldurPaymentProfileController(http.Controller):

@@ -9,9 +9,12 @@ request's dialect to render it. A failed request therefore never commits a
 half-done write.
 """
 
+import hashlib
 import io
 import json
 import re
+import unicodedata
+from decimal import Decimal
 from urllib.parse import quote, urlsplit
 
 from werkzeug.datastructures import ImmutableMultiDict
@@ -22,6 +25,7 @@ from odoo.http import request
 from odoo.tools import config
 
 from ..exceptions import (
+    IdempotencyKeyInvalid,
     MalformedBody,
     MethodNotAllowed,
     NotFound,
@@ -95,7 +99,8 @@ def find_by_uuid(model, value, label):
 
 def format_decimal(value, places):
     """``value`` as a string with exactly ``places`` decimals (half-even)."""
-    return str(quantize(value, places))
+    # "f": never the exponent form str() gives small values ("0E-10").
+    return f"{quantize(value, places):f}"
 
 
 # A Host header as RFC 3986 allows it: a DNS name or IPv4 address, or an
@@ -283,4 +288,159 @@ def json_response(payload, status=200, headers=None):
         response.headers["Content-Type"] = "application/json"
     for name, value in (headers or {}).items():
         response.headers[name] = value
+    return response
+
+
+# --- Idempotency-Key ------------------------------------------------------------
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY_MAX_LENGTH = 255
+REPLAYED_HEADER = "Idempotent-Replayed"
+# The headers of a stored response that its replays send again; the others
+# (Cache-Control, Vary, Content-Length...) are made anew for each response.
+REPLAYED_RESPONSE_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Location",
+    "Link",
+    "X-Result-Count",
+    "X-Total-Count",
+)
+# Query parameters that are not part of the request (a credential).
+_UNFINGERPRINTED_PARAMETERS = ("access_token",)
+
+
+def idempotency_key(httprequest):
+    """The ``Idempotency-Key`` of a POST, None without one or for other verbs
+    (GET, PUT, PATCH and DELETE are idempotent by themselves).
+
+    Raises IdempotencyKeyInvalid for an empty key, one longer than
+    ``IDEMPOTENCY_KEY_MAX_LENGTH`` characters, or one with control characters.
+    """
+    if httprequest.method != "POST":
+        return None
+    key = httprequest.headers.get(IDEMPOTENCY_HEADER)
+    if key is None:
+        return None
+    if not key.strip():
+        raise IdempotencyKeyInvalid("The Idempotency-Key header must not be empty.")
+    if len(key) > IDEMPOTENCY_KEY_MAX_LENGTH:
+        raise IdempotencyKeyInvalid(
+            "The Idempotency-Key header must be at most "
+            f"{IDEMPOTENCY_KEY_MAX_LENGTH} characters long."
+        )
+    if any(unicodedata.category(char) == "Cc" for char in key):
+        raise IdempotencyKeyInvalid(
+            "The Idempotency-Key header must not contain control characters."
+        )
+    return key
+
+
+def request_fingerprint(httprequest):
+    """SHA-256 (hex) of what makes a request the same request.
+
+    The verb, the path, the query parameters (sorted; ``access_token``, a
+    credential, left out) and a canonical form of the body: JSON by value
+    (key order, spacing and number spelling such as 1, 1.0 and 1e0 do not
+    matter), form fields sorted, uploaded files by field name, file name and
+    the SHA-256 of their content (so a multipart retry with another boundary
+    matches). A body that does not parse counts by its raw bytes.
+    """
+    query = sorted(
+        [name, value]
+        for name, value in httprequest.args.items(multi=True)
+        if name not in _UNFINGERPRINTED_PARAMETERS
+    )
+    canonical = [
+        httprequest.method,
+        httprequest.path,
+        query,
+        _canonical_body(httprequest),
+    ]
+    text = json.dumps(canonical, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _canonical_body(httprequest):
+    mimetype = httprequest.mimetype or ""
+    if mimetype == "application/x-www-form-urlencoded":
+        return ["form", sorted(map(list, httprequest.form.items(multi=True))), []]
+    raw = httprequest.get_data(cache=True)
+    if mimetype == "multipart/form-data" and raw:
+        try:
+            form, files = _parse_multipart(httprequest, raw)
+        except MalformedBody:
+            return ["raw", mimetype, hashlib.sha256(raw).hexdigest()]
+        return [
+            "form",
+            sorted(map(list, form.items(multi=True))),
+            sorted(
+                [name, upload.filename or "", hashlib.sha256(upload.read()).hexdigest()]
+                for name, upload in files.items(multi=True)
+            ),
+        ]
+    if mimetype == "multipart/form-data" or not raw.strip():
+        return ["empty"]
+    if mimetype == "application/json" or mimetype.endswith("+json"):
+        canonical = _canonical_json_body(raw)
+        if canonical is not None:
+            return ["json", canonical]
+    # Compared by its bytes (a body that does not parse is refused anyway).
+    return ["raw", mimetype, hashlib.sha256(raw).hexdigest()]
+
+
+def _canonical_json_body(raw):
+    """The canonical form of a JSON body; None when it does not parse."""
+    try:
+        data = json.loads(
+            raw, parse_float=Decimal, parse_int=Decimal, parse_constant=_refuse_constant
+        )
+    except (ValueError, RecursionError):
+        return None
+    if _json_depth_exceeded(data, MAX_JSON_DEPTH):
+        return None
+    return _canonical_json(data)
+
+
+def _canonical_json(value):
+    """``value`` with a tag per JSON type, objects as sorted pairs and numbers
+    normalised, so that two spellings of one JSON value compare equal and
+    values of different types never do."""
+    if isinstance(value, dict):
+        return [
+            "o",
+            sorted([key, _canonical_json(item)] for key, item in value.items()),
+        ]
+    if isinstance(value, list):
+        return ["a", [_canonical_json(item) for item in value]]
+    if isinstance(value, Decimal):
+        return ["n", str(value.normalize())]
+    if isinstance(value, bool):
+        return ["b", value]
+    if value is None:
+        return ["z"]
+    return ["s", value]
+
+
+def replayable_response(response):
+    """(status, headers, body text) of ``response`` to store; body None when it
+    cannot be replayed (a streamed or non-UTF-8 body)."""
+    headers = [
+        (name, value)
+        for name in REPLAYED_RESPONSE_HEADERS
+        for value in response.headers.getlist(name)
+    ]
+    body = None
+    if not response.is_streamed and not response.direct_passthrough:
+        try:
+            body = response.get_data().decode("utf-8")
+        except UnicodeDecodeError:
+            body = None
+    return response.status_code, headers, body
+
+
+def replayed_response(status, headers, body):
+    """The stored response again, marked ``Idempotent-Replayed: true``."""
+    response = request.make_response(body, headers=list(headers), status=status)
+    response.headers[REPLAYED_HEADER] = "true"
     return response

@@ -14,3 +14,4 @@ from . import res_company
 from . import res_partner
 from . import res_users
 from . import billing_invoice_growth_report
+from . import billing_idempotency_key

@@ -262,7 +262,9 @@ class AccountMove(models.Model):
         payment._billing_reconcile(self)
         if proof:
             payment._billing_set_proof(proof)
-        self._billing_log_note(
+        # The proof's copy in the invoice's chatter stays byte for byte too
+        # (see account_payment.AS_UPLOADED).
+        self.with_context(image_no_postprocess=True)._billing_log_note(
             self.env._(
                 "Payment %(payment)s of %(amount)s registered.",
                 payment=payment.display_name,

@@ -11,6 +11,11 @@ from .billing_payment_channel import PAYMENT_CHANNELS
 
 PROOF_MAX_SIZE_PARAM = "billing_payments.proof_max_size"
 PROOF_DEFAULT_MAX_SIZE = 10 * 1024 * 1024
+# The context that stores a proof (field and chatter copies) byte for byte.
+# Odoo runs image attachments through PIL to shrink large ones: a proof must
+# stay as the customer sent it, and PIL raises errors that Odoo does not
+# catch (a 500) on a damaged file that only starts like a PNG or a JPEG.
+AS_UPLOADED = {"image_no_postprocess": True}
 
 
 class AccountPayment(models.Model):
@@ -292,6 +297,9 @@ class AccountPayment(models.Model):
         return True
 
     def write(self, vals):
+        if "proof" in vals and not self.env.context.get("image_no_postprocess"):
+            # A proof is kept byte for byte (see AS_UPLOADED).
+            return self.with_context(**AS_UPLOADED).write(vals)
         if "proof" not in vals or self.env.context.get("billing_proof_logged"):
             return super().write(vals)
         # A proof changed in the web client: log it as API uploads are, and
@@ -336,10 +344,9 @@ class AccountPayment(models.Model):
         """
         self.ensure_one()
         filename, content = proof
-        self.with_context(billing_proof_logged=True).write(
-            {"proof": base64.b64encode(content), "proof_filename": filename}
-        )
-        self._billing_log_note(
+        payment = self.with_context(billing_proof_logged=True, **AS_UPLOADED)
+        payment.write({"proof": base64.b64encode(content), "proof_filename": filename})
+        payment._billing_log_note(
             self.env._("Proof of payment: %(name)s", name=filename),
             files=[(filename, content)],
         )

@@ -70,6 +70,32 @@ class IrHttp(models.AbstractModel):
         request.update_env(user=uid)
 
     @classmethod
+    def _dispatch(cls, endpoint):
+        """Run the endpoint; a POST with an ``Idempotency-Key`` runs it once.
+
+        Here rather than in each route, so that no POST of either dialect can
+        forget it: its first success (2xx) is stored with the request's own
+        writes, in the same transaction, and its retries get that response
+        again (``Idempotent-Replayed: true``) without calling the endpoint.
+        """
+        key = None
+        if (
+            getattr(request, "billing_dialect", None)
+            and endpoint.routing.get("auth") == "billing_api_key"
+        ):
+            key = common.idempotency_key(request.httprequest)
+        if key is None:
+            return super()._dispatch(endpoint)
+        claim, stored = request.env["billing.idempotency.key"]._billing_claim(
+            key, common.request_fingerprint(request.httprequest)
+        )
+        if stored:
+            return common.replayed_response(**stored)
+        response = super()._dispatch(endpoint)
+        claim._billing_store_response(*common.replayable_response(response))
+        return response
+
+    @classmethod
     def _post_dispatch(cls, response):
         result = super()._post_dispatch(response)
         if getattr(request, "billing_dialect", None):

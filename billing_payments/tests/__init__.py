@@ -37,3 +37,7 @@ from . import test_xlsx_exports
 from . import test_invoice_form_actions
 from . import test_browser_tours
 from . import test_billing_fields_in_odoo
+from . import test_access_matrix
+from . import test_hostile_writes
+from . import test_idempotency
+from . import test_proof_storage

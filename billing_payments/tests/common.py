@@ -33,6 +33,8 @@ from odoo.tests.common import _find_executable
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
 
+from .openapi_validation import check_httpx_response, check_requests_response
+
 LIST = "/api/invoices/"
 FORBIDDEN = {"detail": "You do not have permission to perform this action."}
 NOT_FOUND = {"detail": "No Invoice matches the given query."}
@@ -260,18 +262,35 @@ class BillingCommon(AccountTestInvoicingCommon):
 class BillingHttpCommon(BillingCommon, HttpCase):
     """Calls the API over real HTTP, as the key's owner."""
 
-    def api(self, method, path, key=None, scheme="Token", headers=None, **kwargs):
+    def api(
+        self,
+        method,
+        path,
+        key=None,
+        scheme="Token",
+        headers=None,
+        validate=True,
+        **kwargs,
+    ):
         """Send ``method path``; ``key=False`` sends no Authorization header,
-        ``scheme=None`` the bare key."""
+        ``scheme=None`` the bare key.
+
+        The response is checked against its operation in the dialect's
+        OpenAPI document (``openapi_validation``); ``validate=False`` only for
+        a request that deliberately misses both APIs.
+        """
         headers = dict(headers or {})
         if key is not False:
             key = key or self.billing_key
             headers["Authorization"] = f"{scheme} {key}" if scheme else key
         kwargs.setdefault("timeout", 60)
         kwargs.setdefault("allow_redirects", False)
-        return self.opener.request(
+        response = self.opener.request(
             method, self.base_url() + path, headers=headers, **kwargs
         )
+        if validate:
+            check_requests_response(self.env, response)
+        return response
 
     def list_queries(self, path, params):
         """(SQL queries of one GET of ``path``, its JSON body).
@@ -434,7 +453,7 @@ class WaldurClientCommon(WaldurInvoiceCommon):
     ``self.sdk`` is an ``AuthenticatedClient`` for the billing user; every
     request it sends is kept in ``self.sent`` and every answer in
     ``self.received`` (so that a body the client cannot parse can still be
-    checked raw).
+    checked raw), and checked against the Waldur OpenAPI document.
     """
 
     def setUp(self):
@@ -459,7 +478,7 @@ class WaldurClientCommon(WaldurInvoiceCommon):
             httpx_args={
                 "event_hooks": {
                     "request": [self._before_request],
-                    "response": [self.received.append],
+                    "response": [self._after_response],
                 }
             },
         )
@@ -481,6 +500,10 @@ class WaldurClientCommon(WaldurInvoiceCommon):
         self.cr.flush()
         self.cr.clear()
         self.sent.append(request)
+
+    def _after_response(self, response):
+        self.received.append(response)
+        check_httpx_response(self.env, response)
 
 
 @tagged("post_install", "-at_install")
@@ -558,6 +581,45 @@ class GrowthInvoicesCommon(WaldurInvoiceCommon):
             invoice_date=day,
             **vals,
         )
+
+
+def multipart_body(fields=(), files=(), boundary="testboundary", close=True):
+    """A multipart/form-data body built by hand (CRLF line ends), so that
+    names, file names and bytes reach the server exactly as given.
+
+    ``fields``: a dict or (name, value) pairs, values bytes or text (any
+    other value as its ``str``);
+    ``files``: (name, filename, content bytes) triples, sent as PDFs;
+    ``close=False`` leaves out the closing boundary (a truncated body).
+    """
+    pairs = fields.items() if isinstance(fields, dict) else fields
+    parts = []
+    for name, value in pairs:
+        if not isinstance(value, bytes):
+            value = str(value).encode()
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
+            "\r\n\r\n".encode()
+            + value
+            + b"\r\n"
+        )
+    for name, filename, content in files:
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+            + content
+            + b"\r\n"
+        )
+    body = b"".join(parts)
+    if close:
+        body += f"--{boundary}--\r\n".encode()
+    return body
+
+
+def multipart_form(fields=(), files=(), boundary="testboundary", close=True):
+    """(body, Content-Type) of ``multipart_body``."""
+    body = multipart_body(fields, files, boundary, close)
+    return body, f"multipart/form-data; boundary={boundary}"
 
 
 def read_xlsx_company(content):

@@ -30,6 +30,7 @@ from .common import (
     BillingCommon,
     SpaceInvoicesCommon,
     WaldurInvoiceCommon,
+    multipart_body,
     pay_invoice,
 )
 
@@ -41,25 +42,8 @@ PLAIN_CONFLICT = (
 
 
 def multipart(boundary, fields_=(), files=()):
-    """A multipart/form-data body with CRLF line ends."""
-    lines = []
-    for name, value in fields_:
-        lines += [
-            f"--{boundary}",
-            f'Content-Disposition: form-data; name="{name}"',
-            "",
-            value,
-        ]
-    for name, filename, content in files:
-        lines += [
-            f"--{boundary}",
-            f'Content-Disposition: form-data; name="{name}"; filename="{filename}"',
-            "Content-Type: application/pdf",
-            "",
-            content.decode("latin-1"),
-        ]
-    lines += [f"--{boundary}--", ""]
-    return "\r\n".join(lines).encode("latin-1")
+    """A multipart/form-data body with this ``boundary``."""
+    return multipart_body(fields_, files, boundary)
 
 
 def request_of(data, content_type):

@@ -22,6 +22,9 @@ class TestDialectHelpers(BaseCase):
         self.assertEqual(format_decimal(0.1 + 0.2, 2), "0.30")
         self.assertEqual(format_decimal(None, 2), "0.00")
         self.assertEqual(format_decimal(-7, 2), "-7.00")
+        self.assertEqual(format_decimal(0, 10), "0.0000000000")
+        self.assertEqual(format_decimal(1e-7, 10), "0.0000001000")
+        self.assertEqual(format_decimal(-0.0, 2), "0.00")
         self.assertEqual(to_decimal(2.675), Decimal("2.675"))
 
     def test_query_param_replacement_sorts_and_encodes(self):

@@ -8,7 +8,7 @@ import uuid
 
 from odoo.tests import tagged
 
-from .common import WaldurInvoiceCommon
+from .common import WaldurInvoiceCommon, multipart_form
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 NOT_A_NUMBER = "A valid number is required."
@@ -20,21 +20,7 @@ BAD_TYPE = "Upload a PDF, PNG, JPEG or WebP file."
 def multipart(fields, files=(), boundary="hostileboundary"):
     """(body, content type) of a multipart form built by hand, so that file
     names reach the server exactly as given."""
-    parts = []
-    for name, value in fields.items():
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"'
-            f"\r\n\r\n{value}\r\n".encode()
-        )
-    for name, filename, content in files:
-        parts.append(
-            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
-            f'filename="{filename}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
-            + content
-            + b"\r\n"
-        )
-    body = b"".join(parts) + f"--{boundary}--\r\n".encode()
-    return body, f"multipart/form-data; boundary={boundary}"
+    return multipart_form(fields, files, boundary)
 
 
 @tagged("post_install", "-at_install")

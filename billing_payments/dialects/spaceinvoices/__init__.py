@@ -26,6 +26,9 @@ from ...exceptions import (
     ApiError,
     AuthenticationFailed,
     ConcurrentUpdate,
+    IdempotencyKeyInFlight,
+    IdempotencyKeyInvalid,
+    IdempotencyKeyReused,
     MalformedBody,
     MethodNotAllowed,
     PermissionDenied,
@@ -199,13 +202,16 @@ def validation_failed(model_name, errors):
 
 def error_response(exc):
     """Render any exception of a Space Invoices request as LoopBack would."""
-    status, payload = _error_payload(exc)
-    return common.json_response(payload, status=status)
+    status, payload, headers = _error_payload(exc)
+    return common.json_response(payload, status=status, headers=headers)
 
 
 def _error_payload(exc):  # noqa: C901 - one flat mapping reads best
     if isinstance(exc, ApiError):
-        return exc.status, exc.payload
+        return exc.status, exc.payload, exc.headers
+    if isinstance(exc, IdempotencyKeyInFlight):
+        conflict = error(409, exc.message, name="ConflictError")
+        return conflict.status, conflict.payload, {"Retry-After": str(exc.retry_after)}
     if isinstance(
         exc,
         AuthenticationFailed | PermissionDenied | AccessError | AccessDenied,
@@ -217,6 +223,10 @@ def _error_payload(exc):  # noqa: C901 - one flat mapping reads best
         exc = bad_request(exc.message)
     elif isinstance(exc, UnsupportedMediaType):
         exc = unsupported_media_type(exc.mimetype)
+    elif isinstance(exc, IdempotencyKeyInvalid):
+        exc = bad_request(exc.message)
+    elif isinstance(exc, IdempotencyKeyReused):
+        exc = error(422, exc.message, name="UnprocessableEntityError")
     elif isinstance(exc, MissingError):
         exc = error(404, "Not Found")
     elif isinstance(exc, ConcurrentUpdate):
@@ -228,8 +238,12 @@ def _error_payload(exc):  # noqa: C901 - one flat mapping reads best
     else:
         _logger.exception("Space Invoices API request failed", exc_info=exc)
         # strong-error-handler in production: no name, no details for 5xx.
-        return 500, {"error": {"statusCode": 500, "message": "Internal Server Error"}}
-    return exc.status, exc.payload
+        return (
+            500,
+            {"error": {"statusCode": 500, "message": "Internal Server Error"}},
+            {},
+        )
+    return exc.status, exc.payload, exc.headers
 
 
 # --- values ----------------------------------------------------------------------

@@ -50,6 +50,11 @@ NEGATIONS = {"neq": "eq", "nin": "inq", "nlike": "like", "nilike": "ilike"}
 COMPARISONS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 PATTERN_OPERATORS = {"like", "nlike", "ilike", "nilike", "regexp"}
 OPERATORS = {"eq", "inq", "between", *NEGATIONS, *COMPARISONS, *PATTERN_OPERATORS}
+# `options` next to a pattern operator: "i" for case-insensitive.
+PATTERN_OPTIONS = ("i", "")
+REGEXP_FLAGS = {"i", "g"}  # of a `/pattern/flags` regexp; `g` changes nothing
+# The directions of an `order` term (case-insensitive); none is ascending.
+ORDER_DIRECTIONS = {"": "asc", "asc": "asc", "desc": "desc", "1": "asc", "-1": "desc"}
 MILLISECOND = datetime.timedelta(milliseconds=1)
 TRUE_DOMAIN = []
 FALSE_DOMAIN = [("id", "=", 0)]
@@ -132,6 +137,8 @@ class Schema:
         if isinstance(value, str):
             value = [value]
         if isinstance(value, list):
+            if not all(isinstance(name, str) for name in value):
+                raise FilterError("`fields` items must be strings.", "filter.fields")
             value = {name: True for name in value}
         if not isinstance(value, dict):
             raise FilterError(
@@ -201,13 +208,7 @@ class Schema:
             if not isinstance(item, str):
                 raise FilterError("`order` items must be strings.", "filter.order")
             name, _sep, direction = item.strip().partition(" ")
-            direction = {
-                "": "asc",
-                "asc": "asc",
-                "desc": "desc",
-                "1": "asc",
-                "-1": "desc",
-            }.get(direction.strip().lower())
+            direction = ORDER_DIRECTIONS.get(direction.strip().lower())
             prop = self.properties.get(name)
             if not prop or not prop.orderable:
                 raise FilterError(f"Cannot order by `{name}`.", "filter.order")
@@ -265,7 +266,7 @@ class Schema:
         options = operators.get("options")
         operators = {op: v for op, v in operators.items() if op != "options"}
         if options is not None:
-            if options not in ("i", "") or not PATTERN_OPERATORS & set(operators):
+            if options not in PATTERN_OPTIONS or not PATTERN_OPERATORS & set(operators):
                 raise FilterError(
                     '`options` is "i", next to like, nlike or regexp.',
                     f"{path}.options",
@@ -394,7 +395,7 @@ class _Condition:
             match = re.fullmatch(r"/(.*)/([a-z]*)", operand, re.DOTALL)
             if match:
                 pattern, flags = match.groups()
-                if set(flags) - {"i", "g"}:
+                if set(flags) - REGEXP_FLAGS:
                     raise FilterError(f"Unsupported regexp flags `{flags}`.", self.path)
                 insensitive = insensitive or "i" in flags
         like = values.regex_to_like(pattern, self.path)

@@ -36,7 +36,19 @@ MODEL_NAME = "Payment"
 # 2,704 bytes): 500 characters stay under that in any script (4 bytes each
 # at most in UTF-8).
 MAX_DESCRIPTION_LENGTH = 500
+# An amount must stay below this (and above 0); its decimals are the
+# document currency's at most.
+MAX_AMOUNT = Decimal("1e13")
 WRITABLE_KEYS = ("type", "date", "amount", "description")
+# The properties a body must hold, per verb: LoopBack's PUT replaces, PATCH
+# changes what it names; POST defaults the amount to what is due.
+REQUIRED_KEYS = {
+    "POST": ("type", "date"),
+    "PUT": ("type", "date", "amount"),
+    "PATCH": (),
+}
+# Values of a writable property that count as "not sent".
+BLANK_VALUES = (None, "")
 # Keys of a rendered payment, in order; `fields` may pick among them.
 PAYMENT_KEYS = (
     "id",
@@ -83,6 +95,97 @@ READ_ONLY_KEYS = {
     "deletedAt",
     "_isDeleted",
     "deletedId",
+}
+# Every key a body may hold: the writable ones, the read-only ones (ignored,
+# whatever their value) and ``documentId``, which must name the document.
+ACCEPTED_KEYS = (*WRITABLE_KEYS, *sorted(READ_ONLY_KEYS), "documentId")
+
+# JSON Schema of each key of a rendered payment, document and organization
+# (read by openapi.py; tests check them against the renderers below). The
+# payment ``type`` gets the database's payment types in the document.
+_UUID = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
+_TIMESTAMP = {
+    "type": "string",
+    "format": "date-time",
+    "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z$",
+}
+_DAY_TIMESTAMP = {**_TIMESTAMP, "type": ["string", "null"]}
+_TEXT = {"type": "string"}
+_MONEY = {"type": "number"}
+PAYMENT_PROPERTIES = {
+    "id": {**_UUID, "description": "The payment's uuid (32 hex)."},
+    "documentId": {
+        "type": ["string", "null"],
+        "pattern": _UUID["pattern"],
+        "description": "The uuid of the customer invoice the payment is on.",
+    },
+    "organizationId": {**_UUID, "description": "The uuid of the company."},
+    "type": {"type": "string", "description": "How the money came in."},
+    "date": {"type": "string", "format": "date", "description": "YYYY-MM-DD."},
+    "amount": {**_MONEY, "description": "In the document's currency."},
+    "description": {
+        **_TEXT,
+        "maxLength": MAX_DESCRIPTION_LENGTH,
+        "description": "Absent when empty.",
+    },
+    "createdAt": _TIMESTAMP,
+    "updatedAt": _TIMESTAMP,
+    "deletedAt": {**_TIMESTAMP, "description": "Only on deleted payments."},
+    "_isDeleted": {"const": True, "description": "Only on deleted payments."},
+}
+# The keys every payment has (``fields`` may still leave them out).
+PAYMENT_REQUIRED_KEYS = (
+    "id",
+    "documentId",
+    "organizationId",
+    "type",
+    "date",
+    "amount",
+    "createdAt",
+    "updatedAt",
+)
+DOCUMENT_PROPERTIES = {
+    "id": _UUID,
+    "number": _TEXT,
+    "type": {"const": "invoice"},
+    "date": _DAY_TIMESTAMP,
+    "dateDue": _DAY_TIMESTAMP,
+    "reference": _TEXT,
+    "draft": {"type": "boolean"},
+    "currencyId": {**_TEXT, "description": "ISO 4217 code."},
+    "canceled": {"type": "boolean"},
+    "organizationId": _UUID,
+    "decimalPlaces": {"type": "integer", "minimum": 0},
+    "total": _MONEY,
+    "totalWithTax": _MONEY,
+    "totalPaid": _MONEY,
+    "totalDue": _MONEY,
+    "paidInFull": {"type": "boolean"},
+    "createdAt": _TIMESTAMP,
+    "updatedAt": _TIMESTAMP,
+}
+ORGANIZATION_PROPERTIES = {
+    "id": _UUID,
+    **dict.fromkeys(
+        (
+            "name",
+            "address",
+            "address2",
+            "city",
+            "zip",
+            "state",
+            "country",
+            "countryAlpha2Code",
+            "taxNumber",
+            "companyNumber",
+            "website",
+            "email",
+            "phone",
+        ),
+        _TEXT,
+    ),
+    "createdAt": _TIMESTAMP,
+    "updatedAt": _TIMESTAMP,
 }
 
 
@@ -332,14 +435,14 @@ def payment_values(env, data, document, required, replace=False):
         errors.setdefault(prop, []).append((code, message))
 
     for key in data:
-        if key not in (*WRITABLE_KEYS, *READ_ONLY_KEYS, "documentId"):
+        if key not in ACCEPTED_KEYS:
             problem(key, "unknown-property", "is not defined in the model")
     if "documentId" in data and normalize_uuid(data["documentId"]) != document.uuid:
         problem(
             "documentId", "invalid", "cannot change: a payment stays on its document"
         )
     for prop in required:
-        if data.get(prop) in (None, ""):
+        if data.get(prop) in BLANK_VALUES:
             problem(prop, "presence", "can't be blank")
     values = _convert(env, data, document.currency_id, replace, problem)
     if errors:
@@ -351,17 +454,17 @@ def _convert(env, data, currency, replace, problem):
     """The body's writable properties as model values; problems reported."""
     values = {}
     channel = data.get("type")
-    if channel not in (None, ""):
+    if channel not in BLANK_VALUES:
         if isinstance(channel, str) and channel in channel_codes(env):
             values["channel"] = channel
         else:
             problem("type", "inclusion", "is not included in the list")
-    if data.get("date") not in (None, ""):
+    if data.get("date") not in BLANK_VALUES:
         try:
             values["payment_date"] = parse_instant(data["date"]).date()
         except ValueError:
             problem("date", "date", "is not a valid date")
-    if data.get("amount") not in (None, ""):
+    if data.get("amount") not in BLANK_VALUES:
         try:
             values["amount"] = parse_amount(data["amount"], currency)
         except ValueError as error:
@@ -399,7 +502,7 @@ def parse_amount(value, currency):
         raise ValueError("is not a number") from error
     if number <= 0:
         raise ValueError("must be greater than 0")
-    if number >= Decimal("1e13"):
+    if number >= MAX_AMOUNT:
         raise ValueError("is too large")
     if number != quantize(number, currency.decimal_places):
         raise ValueError(
@@ -411,7 +514,7 @@ def parse_amount(value, currency):
 def create_values(env, data, document):
     """The create body; the amount defaults to what is due, as in later
     Space Invoices versions."""
-    values = payment_values(env, data, document, required=("type", "date"))
+    values = payment_values(env, data, document, required=REQUIRED_KEYS["POST"])
     if "amount" not in values:
         if document.currency_id.compare_amounts(document.amount_residual, 0) <= 0:
             raise validation_failed(
@@ -432,13 +535,17 @@ def parse_update(payment, verb):
     """Keyword arguments of ``_billing_update`` for a PUT or PATCH body.
 
     LoopBack's PUT replaces: type, date and amount are required and an
-    absent description is cleared; PATCH changes what it names.
+    absent description is cleared; PATCH changes what it names, but may not
+    blank a required property (LoopBack validates the merged instance).
     """
     data, _files = common.read_body()
+    required = REQUIRED_KEYS[verb]
+    if verb == "PATCH" and isinstance(data, dict):
+        required = tuple(key for key in REQUIRED_KEYS["PUT"] if key in data)
     return payment_values(
         request.env,
         data,
         payment._billing_linked_invoices()[:1],
-        required=("type", "date", "amount") if verb == "PUT" else (),
+        required=required,
         replace=verb == "PUT",
     )

@@ -18,17 +18,20 @@ MAX_NUMBER = Decimal("1e15")
 MAX_DECIMALS = 20  # of a number in a filter (PostgreSQL refuses tiny exponents)
 # The largest skip/offset/limit: PostgreSQL's OFFSET and LIMIT are bigints.
 MAX_NATURAL = 2**63 - 1
-_DATETIME = re.compile(
+INSTANT_TEXT = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})"
     r"(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?",
     re.ASCII,
 )
 # A number sent as text: ASCII digits only (no "1_000", no "١٢"), as
 # JavaScript's Number() reads it; JSON numbers arrive as int or float.
-_NUMBER_TEXT = re.compile(
+NUMBER_TEXT = re.compile(
     r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?", re.ASCII
 )
-_NATURAL_TEXT = re.compile(r"[0-9]{1,19}", re.ASCII)
+NATURAL_TEXT = re.compile(r"[0-9]{1,19}", re.ASCII)
+# What a boolean of a filter may be (brackets send text).
+TRUE_VALUES = ("true", "1", 1)
+FALSE_VALUES = ("false", "0", 0, "")
 # What PostgreSQL text cannot hold (NUL) or UTF-8 cannot encode (lone
 # surrogates, which JSON's \ud800 escapes produce).
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
@@ -45,7 +48,7 @@ def parse_number(value):
     Raises ValueError for anything else: booleans, NaN, infinities,
     ``"1_000"``, non-ASCII digits.
     """
-    if isinstance(value, str) and not _NUMBER_TEXT.fullmatch(value.strip()):
+    if isinstance(value, str) and not NUMBER_TEXT.fullmatch(value.strip()):
         raise ValueError(value)
     return parse_decimal(value)
 
@@ -99,7 +102,7 @@ def parse_instant(value):
 
     Raises ValueError for anything else. A timestamp without a zone is UTC.
     """
-    match = isinstance(value, str) and _DATETIME.fullmatch(value.strip())
+    match = isinstance(value, str) and INSTANT_TEXT.fullmatch(value.strip())
     if not match:
         raise ValueError(value)
     year, month, day, hour, minute, second, fraction, zone = match.groups()
@@ -140,11 +143,16 @@ def number(value, path):
         number = parse_number(value)
     except ValueError as error:
         raise FilterError(f"`{value}` is not a number.", path) from error
-    if abs(number) >= MAX_NUMBER:
+    # copy_abs, not abs(): no context rounding, which overflows on 1E999999999.
+    if number.copy_abs() >= MAX_NUMBER:
         raise FilterError(f"`{value}` is too large.", path)
     if not number:
         return Decimal(0)  # also for 0E-999999, which PostgreSQL refuses
-    if number.normalize().as_tuple().exponent < -MAX_DECIMALS:
+    # adjusted() first: normalize() rounds 1E-999999 to 0 (an underflow).
+    if (
+        number.adjusted() < -MAX_DECIMALS
+        or number.normalize().as_tuple().exponent < -MAX_DECIMALS
+    ):
         raise FilterError(f"`{value}` has more than {MAX_DECIMALS} decimals.", path)
     return number
 
@@ -152,9 +160,9 @@ def number(value, path):
 def boolean(value, path):
     if isinstance(value, bool):
         return value
-    if value in ("true", "1", 1):
+    if value in TRUE_VALUES:
         return True
-    if value in ("false", "0", 0, ""):
+    if value in FALSE_VALUES:
         return False
     raise FilterError(f"`{path}` must be true or false.", path)
 
@@ -167,8 +175,9 @@ def natural(value, path):
     number = None
     if isinstance(value, int) and not isinstance(value, bool):
         number = value
-    elif isinstance(value, str) and _NATURAL_TEXT.fullmatch(value.strip()):
-        number = int(value)
+    elif isinstance(value, str) and NATURAL_TEXT.fullmatch(value.strip()):
+        # int() itself strips less than str.strip() (not U+2000 or U+001F).
+        number = int(value.strip())
     if number is None or not 0 <= number <= MAX_NATURAL:
         raise FilterError(
             f"`{path}` must be a non-negative integer of at most {MAX_NATURAL}.",

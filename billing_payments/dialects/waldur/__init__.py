@@ -24,6 +24,9 @@ from ...exceptions import (
     ApiError,
     AuthenticationFailed,
     BillingConflictError,
+    IdempotencyKeyInFlight,
+    IdempotencyKeyInvalid,
+    IdempotencyKeyReused,
     InvalidPage,
     MalformedBody,
     MethodNotAllowed,
@@ -119,6 +122,12 @@ def _error_parts(exc):  # noqa: C901 - one flat mapping reads best
     if isinstance(exc, UnsupportedMediaType):
         media_type = exc.content_type
         return 415, {"detail": f'Unsupported media type "{media_type}" in request.'}, {}
+    if isinstance(exc, IdempotencyKeyInvalid):
+        return 400, {"detail": exc.message}, {}
+    if isinstance(exc, IdempotencyKeyReused):
+        return 422, {"detail": exc.message}, {}
+    if isinstance(exc, IdempotencyKeyInFlight):
+        return 409, {"detail": exc.message}, {"Retry-After": str(exc.retry_after)}
     if isinstance(exc, MissingError):
         return 404, {"detail": "Not found."}, {}
     if isinstance(exc, BillingConflictError):

@@ -11,8 +11,47 @@ from odoo.http import request
 from ...exceptions import NotFound
 from .. import common
 from . import detail_url, find_by_uuid
+from .fields import STRING, URL, UUID_HEX, nullable, object_schema
 
 LABEL = "Customer"
+# The JSON Schemas of the renderers below (``customer_details``,
+# ``issuer_details``, ``render``).
+CUSTOMER_DETAILS_SCHEMA = object_schema(
+    {
+        "name": STRING,
+        "address": STRING,
+        "country": {**STRING, "description": "ISO 3166 code, or empty."},
+        "country_name": nullable(STRING),
+        "email": STRING,
+        "postal": STRING,
+        "phone_number": STRING,
+        "bank_name": STRING,
+        "bank_account": STRING,
+        "vat_code": STRING,
+    }
+)
+ISSUER_DETAILS_SCHEMA = object_schema(
+    {
+        "company": STRING,
+        "address": STRING,
+        "country": STRING,
+        "email": STRING,
+        "postal": STRING,
+        "phone": object_schema({"country_code": STRING, "national_number": STRING}),
+        "bank": STRING,
+        "account": STRING,
+        "vat_code": STRING,
+        "country_code": STRING,
+    },
+    description="The invoicing company, in the keys of Waldur's ISSUER_DETAILS.",
+)
+CUSTOMER_SCHEMA = object_schema(
+    {
+        "url": URL,
+        "uuid": UUID_HEX,
+        **CUSTOMER_DETAILS_SCHEMA["properties"],
+    }
+)
 
 
 def find(customer_uuid):

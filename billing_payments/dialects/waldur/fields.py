@@ -67,11 +67,25 @@ class FieldError(Exception):
 
 
 class Field:
-    """A serializer field: required-ness, null handling and conversion."""
+    """A serializer field: required-ness, null handling and conversion.
+
+    ``schema`` describes what ``parse`` accepts as JSON Schema (the OpenAPI
+    document is built from it): ``form`` for a form body, where every value
+    is a string; ``env`` to list the choices read from the database.
+    """
 
     def __init__(self, required=False, allow_null=False):
         self.required = required
         self.allow_null = allow_null
+
+    def schema(self, form=False, env=None):
+        schema = self.value_schema(form, env)
+        if self.allow_null and not form:
+            return {"anyOf": [schema, {"type": "null"}]}
+        return schema
+
+    def value_schema(self, form, env):
+        return {}
 
     def parse(self, value, env=None):
         if value is None:
@@ -89,6 +103,17 @@ class CharField(Field):
         super().__init__(**kwargs)
         self.max_length = max_length
         self.allow_blank = allow_blank
+
+    def value_schema(self, form, env):
+        schema = {"type": "string"}
+        if not self.allow_blank:
+            schema["pattern"] = r"\S"  # blank (whitespace only) is refused
+        if self.max_length:
+            schema["maxLength"] = self.max_length
+        if form:
+            return schema
+        # DRF's CharField also takes a number, as its string.
+        return {"anyOf": [schema, {"type": "number"}]}
 
     def convert(self, value, env):
         if isinstance(value, bool) or not isinstance(value, str | int | float):
@@ -111,6 +136,9 @@ class ChoiceField(Field):
         super().__init__(**kwargs)
         self.choices = choices
 
+    def value_schema(self, form, env):
+        return {"type": "string", "enum": list(self.choices)}
+
     def convert(self, value, env):
         if isinstance(value, str) and text_error(value):
             raise FieldError(text_error(value))
@@ -132,6 +160,14 @@ class SelectionField(ChoiceField):
         self.model_name = model_name
         self.field_name = field_name
 
+    def value_schema(self, form, env):
+        if env is None:
+            return {"type": "string"}
+        return {
+            "type": "string",
+            "enum": list(selection_values(env, self.model_name, self.field_name)),
+        }
+
     def convert(self, value, env):
         self.choices = selection_values(env, self.model_name, self.field_name)
         return super().convert(value, env)
@@ -140,6 +176,15 @@ class SelectionField(ChoiceField):
 class BooleanField(Field):
     TRUE = {True, "true", "True", "TRUE", "1", "on", "yes", "y", "t"}
     FALSE = {False, "false", "False", "FALSE", "0", "off", "no", "n", "f"}
+
+    def value_schema(self, form, env):
+        words = sorted(v for v in self.TRUE | self.FALSE if isinstance(v, str))
+        text = {"type": "string", "enum": words}
+        if form:
+            return text
+        return {
+            "anyOf": [{"type": "boolean"}, text, {"type": "integer", "enum": [0, 1]}]
+        }
 
     def convert(self, value, env):
         if isinstance(value, str | int | bool) and value in self.TRUE:
@@ -151,6 +196,16 @@ class BooleanField(Field):
 
 class DictField(Field):
     """A JSON object (form posts may send it as a JSON string)."""
+
+    def value_schema(self, form, env):
+        text = {
+            "type": "string",
+            "contentMediaType": "application/json",
+            "description": "A JSON object.",
+        }
+        if form:
+            return text
+        return {"anyOf": [{"type": "object"}, text]}
 
     def convert(self, value, env):
         if isinstance(value, str):
@@ -189,6 +244,13 @@ def _json_text_error(value):
 class DateField(Field):
     """DRF's DateField with its default input format, ISO 8601 (YYYY-MM-DD)."""
 
+    def value_schema(self, form, env):
+        return {
+            "type": "string",
+            "format": "date",
+            "pattern": r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$",
+        }
+
     def convert(self, value, env):
         try:
             return parse_iso_date(value)
@@ -206,6 +268,25 @@ class DecimalField(Field):
         self.max_whole_digits = max_digits - decimal_places
         self.decimal_places = decimal_places
         self.min_value = min_value
+
+    def value_schema(self, form, env):
+        sign = "" if self.min_value is not None and self.min_value >= 0 else "-?"
+        whole, places = self.max_whole_digits, self.decimal_places
+        text = {
+            "type": "string",
+            "pattern": rf"^{sign}[0-9]{{1,{whole}}}(\.[0-9]{{1,{places}}})?$",
+            "maxLength": MAX_DECIMAL_STRING,
+            "description": f"A decimal number: at most {whole} digits before the "
+            f"point and {places} after it.",
+        }
+        if form:
+            return text
+        number = {"type": "number", "exclusiveMaximum": 10**whole}
+        if self.min_value is not None:
+            number["minimum"] = self.min_value
+        else:
+            number["exclusiveMinimum"] = -(10**whole)
+        return {"anyOf": [text, number]}
 
     def convert(self, value, env):
         if isinstance(value, str) and len(value) > MAX_DECIMAL_STRING:
@@ -247,6 +328,15 @@ class HyperlinkField(Field):
         self.prefix = prefix
         self.model_name = model_name
 
+    def value_schema(self, form, env):
+        return {
+            "type": "string",
+            "format": "uri",
+            "pattern": rf"/api/{self.prefix}/[0-9a-fA-F-]+/(?:[?#].*)?$",
+            "description": f"The URL of a resource of /api/{self.prefix}/ "
+            "(matched by its path only).",
+        }
+
     def convert(self, value, env):
         if not isinstance(value, str):
             raise FieldError(
@@ -267,6 +357,23 @@ class HyperlinkField(Field):
         if not record:
             raise FieldError("Invalid hyperlink - Object does not exist.")
         return record
+
+
+class FileField(Field):
+    """An uploaded file, in a multipart body only (``read_proof`` reads it:
+    this declaration describes it)."""
+
+    def value_schema(self, form, env):
+        return {
+            "type": "string",
+            "format": "binary",
+            "description": "A PDF, PNG, JPEG or WebP file (checked by content); "
+            f"its name has at most {MAX_FILENAME_LENGTH} characters.",
+        }
+
+
+# The proof of payment that ``paid`` and the payment bodies take.
+PROOF_FIELDS = {"proof": FileField()}
 
 
 def parse_body(fields, data, env=None, partial=False):
@@ -373,3 +480,44 @@ def read_proof(env, data, files, name="proof"):
             413 if error.too_large else 400, {name: [error.args[0]]}
         ) from error
     return _proof_filename(filename, sniff_proof_mimetype(content), name), content
+
+
+# --- JSON Schemas of rendered values ------------------------------------------
+#
+# The building blocks of the response schemas each resource module declares
+# next to its renderer (the OpenAPI document collects them).
+
+UUID_HEX = {"type": "string", "pattern": "^[0-9a-f]{32}$"}
+URL = {"type": "string", "format": "uri"}
+DATE = {"type": "string", "format": "date"}
+DATETIME = {"type": "string", "format": "date-time"}
+STRING = {"type": "string"}
+NUMBER = {"type": "number"}
+INTEGER = {"type": "integer"}
+OBJECT = {"type": "object"}
+
+
+def nullable(schema):
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+def decimal_string(places):
+    """A decimal rendered as a string with exactly ``places`` decimals."""
+    return {"type": "string", "pattern": rf"^-?[0-9]+\.[0-9]{{{places}}}$"}
+
+
+def ref(name):
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def object_schema(properties, optional=(), description=""):
+    """An object with exactly ``properties``, all present but ``optional``."""
+    schema = {
+        "type": "object",
+        "properties": properties,
+        "required": [name for name in properties if name not in optional],
+        "additionalProperties": False,
+    }
+    if description:
+        schema["description"] = description
+    return schema

@@ -17,7 +17,18 @@ from ...money import to_decimal
 from ...utils import normalize_uuid
 from .. import common
 from . import detail_url, find_by_uuid, invalid_choice
-from .query import query_text, query_uuid
+from .fields import (
+    DATETIME,
+    NUMBER,
+    OBJECT,
+    STRING,
+    URL,
+    UUID_HEX,
+    decimal_string,
+    nullable,
+    object_schema,
+)
+from .query import FlagFilter, QueryParameter, TextFilter, UuidFilter, filter_domain
 
 LABEL = "InvoiceItem"
 ITEM_ORDERING = {
@@ -49,6 +60,61 @@ LINE_FIELDS = [
     "billing_project_uuid",
     "product_uom_id",
 ]
+
+# Waldur's BillingUnit (the model's billing_unit values).
+UNITS = ("month", "quarter", "half_month", "day", "hour", "quantity")
+# The JSON Schemas of ``render_item`` and ``render_item_detail``.
+ITEM_SCHEMA = object_schema(
+    {
+        "uuid": UUID_HEX,
+        "url": URL,
+        "name": STRING,
+        "price": NUMBER,
+        "tax": decimal_string(2),
+        "total": decimal_string(2),
+        "unit_price": decimal_string(10),
+        "unit": {"type": "string", "enum": list(UNITS)},
+        "measured_unit": STRING,
+        "start": DATETIME,
+        "end": DATETIME,
+        "article_code": STRING,
+        "project_name": STRING,
+        "project_uuid": nullable(UUID_HEX),
+        "quantity": decimal_string(10),
+        "details": {
+            **OBJECT,
+            "description": "Stored usage details, with the offering and its "
+            "provider; every *_uuid key is a valid uuid or absent.",
+            "patternProperties": {"_uuid$": UUID_HEX},
+        },
+        "resource": {
+            "type": "null",
+            "description": "Always null: Odoo has no marketplace resource.",
+        },
+        "resource_uuid": UUID_HEX,
+        "resource_name": STRING,
+        "billing_type": nullable(STRING),
+        "backend_uuid": {"type": "null"},
+        "credit": {"type": "boolean"},
+    },
+    optional=("resource_uuid", "resource_name"),
+    description="A product line of a customer invoice. resource_uuid and "
+    "resource_name are absent when the line has no resource.",
+)
+ITEM_DETAIL_SCHEMA = object_schema(
+    {
+        **ITEM_SCHEMA["properties"],
+        "invoice": URL,
+        "offering_uuid": nullable(UUID_HEX),
+        "offering_name": nullable(STRING),
+        "offering_component_type": {},
+        "customer_uuid": UUID_HEX,
+        "customer_name": STRING,
+    },
+    optional=("resource_uuid", "resource_name"),
+    description="The item as its invoice embeds it, plus Waldur's six detail "
+    "keys (a superset of Waldur's InvoiceItemDetailSerializer).",
+)
 
 
 def lines():
@@ -204,37 +270,65 @@ def product_lines(moves, extra_domain=None):
 # --- the items of one invoice ------------------------------------------------
 
 
+class ProviderFilter(UuidFilter):
+    """``provider_uuid``: the offerings of one service provider (a partner)."""
+
+    def __init__(self):
+        super().__init__(
+            "provider_uuid", None, "The uuid of the offerings' service provider."
+        )
+
+    def partner(self, env, args):
+        """The provider as a partner (empty when unknown), or None."""
+        provider_uuid = self.value(args)
+        if not provider_uuid:
+            return None
+        return env["res.partner"]._billing_search_uuid(provider_uuid)
+
+    def terms(self, env, args):
+        provider = self.partner(env, args)
+        if provider is None:
+            return []
+        return env["account.move.line"]._billing_provider_domain(provider)
+
+
+PROVIDER_FILTER = ProviderFilter()
+# ``/items/`` filters, in the order they are checked.
+ITEM_FILTERS = (
+    TextFilter("query", "billing_resource_name", "ilike", "Part of the resource name."),
+    UuidFilter("project_uuid", "billing_project_uuid"),
+    UuidFilter("offering_uuid", "product_id.uuid"),
+    PROVIDER_FILTER,
+    FlagFilter(
+        "conceal_compensation_items",
+        ("price_subtotal", ">=", 0),
+        "true leaves the compensations (negative lines) out.",
+    ),
+)
+ITEM_ORDER = QueryParameter(
+    "o",
+    "One of {}; prefix - for descending (empty values first ascending, "
+    "last descending).".format(", ".join(ITEM_ORDERING)),
+    {
+        "type": "string",
+        "pattern": "^(?:-?(?:{}))?$".format("|".join(ITEM_ORDERING)),
+    },
+)
+
+
 def provider_filter(env, args):
     """The ``provider_uuid`` filter as a partner (empty when unknown), or None."""
-    provider_uuid = query_uuid(args, "provider_uuid")
-    if not provider_uuid:
-        return None
-    return env["res.partner"]._billing_search_uuid(provider_uuid)
+    return PROVIDER_FILTER.partner(env, args)
 
 
 def items_domain(env, args):
     """``/items/`` filters as a domain on the invoice's lines."""
-    domain = [("price_total", "!=", 0)]
-    query = query_text(args, "query")
-    if query:
-        domain.append(("billing_resource_name", "ilike", query))
-    project_uuid = query_uuid(args, "project_uuid")
-    if project_uuid:
-        domain.append(("billing_project_uuid", "=", project_uuid))
-    offering_uuid = query_uuid(args, "offering_uuid")
-    if offering_uuid:
-        domain.append(("product_id.uuid", "=", offering_uuid))
-    provider = provider_filter(env, args)
-    if provider is not None:
-        domain += env["account.move.line"]._billing_provider_domain(provider)
-    if args.get("conceal_compensation_items") == "true":
-        domain.append(("price_subtotal", ">=", 0))
-    return domain
+    return [("price_total", "!=", 0), *filter_domain(ITEM_FILTERS, env, args)]
 
 
 def items_sorted(args, move_lines):
     """Waldur's item ordering ``o`` (one value); default project, then name."""
-    value = args.get("o")
+    value = args.get(ITEM_ORDER.name)
     if not value:
         return visible_items(move_lines)
     name = value.removeprefix("-")

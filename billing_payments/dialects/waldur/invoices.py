@@ -19,16 +19,34 @@ from ...utils import GROWTH_MAX_CUSTOMERS, is_http_url
 from .. import common
 from . import detail_url, find_by_uuid, validation_error
 from .customers import customer_details, issuer_details
-from .fields import CharField, DateField, parse_body, read_body, read_proof
+from .fields import (
+    DATE,
+    INTEGER,
+    NUMBER,
+    STRING,
+    URL,
+    UUID_HEX,
+    CharField,
+    DateField,
+    decimal_string,
+    object_schema,
+    parse_body,
+    read_body,
+    read_proof,
+    ref,
+)
 from .invoice_items import product_lines, provider_filter, render_item, visible_items
 from .pagination import page_response, rows_response
 from .query import (
-    ordering,
+    ChoiceFilter,
+    DateFilter,
+    FieldSelection,
+    IntFilter,
+    Ordering,
+    QueryParameter,
+    filter_domain,
     parse_ascii_int,
-    query_choices,
-    query_date,
-    query_int,
-    related_filters,
+    related,
 )
 
 LABEL = "Invoice"
@@ -77,6 +95,98 @@ SET_FIELDS = {
     "payment_url": CharField(max_length=200, allow_blank=True),
     "reference_number": CharField(max_length=300, allow_blank=True),
 }
+# ``paid`` with a body: ``date``, and the proof (PROOF_FIELDS) in multipart.
+PAID_FIELDS = {"date": DateField(required=True)}
+# The list filters, in the order they are checked. Waldur's "created" is the
+# first day of the invoice's month.
+FILTERS = (
+    *related("customer", "customers", "commercial_partner_id"),
+    ChoiceFilter("state", STATES, "billing_state"),
+    IntFilter("year", "billing_year"),
+    IntFilter("month", "billing_month"),
+    DateFilter(
+        "created", "billing_period_start", "=", "The invoice's month (its first day)."
+    ),
+    DateFilter("start_date", "billing_period_start", ">", "Invoices of later months."),
+    DateFilter("end_date", "billing_period_start", "<", "Invoices of earlier months."),
+)
+ORDER = Ordering(ORDERING, DEFAULT_ORDER)
+FIELD_SELECTION = FieldSelection(FIELD_NAMES)
+GROWTH_PARAMETERS = (
+    QueryParameter(
+        "customers_count",
+        f"How many major customers get their own series (default "
+        f"{DEFAULT_GROWTH_CUSTOMERS}; a negative value is a 400).",
+        {"type": "integer", "minimum": 0, "maximum": GROWTH_MAX_CUSTOMERS},
+    ),
+    QueryParameter(
+        "accounting_mode",
+        "accounting sums the untaxed amounts; any other value the totals.",
+    ),
+    QueryParameter(
+        "accounting_is_running",
+        "Accepted and ignored: Odoo has no accounting start date.",
+    ),
+)
+# The JSON Schemas of ``render_invoices``, ``render_stats_row`` and
+# ``render_growth`` (the OpenAPI components Invoice, InvoiceStatsOffering and
+# InvoiceGrowth; ``ref`` names the others).
+INVOICE_SCHEMA = object_schema(
+    {
+        "url": URL,
+        "uuid": UUID_HEX,
+        "number": INTEGER,
+        "customer": URL,
+        "price": decimal_string(10),
+        "tax": decimal_string(10),
+        "total": decimal_string(10),
+        "state": {"type": "string", "enum": list(STATES)},
+        "year": INTEGER,
+        "month": {"type": "integer", "minimum": 1, "maximum": 12},
+        "issuer_details": ref("IssuerDetails"),
+        "invoice_date": DATE,
+        "due_date": DATE,
+        "customer_details": ref("CustomerDetails"),
+        "items": {"type": "array", "items": ref("InvoiceItem")},
+        "backend_id": STRING,
+        "payment_url": STRING,
+        "reference_number": STRING,
+        "compensations": NUMBER,
+        "incurred_costs": NUMBER,
+    },
+    optional=("invoice_date", "due_date"),
+    description="A customer invoice. invoice_date and due_date are absent "
+    "when empty (Waldur sends null, which its own client cannot parse). "
+    "With ?field=, only the keys asked for are present.",
+)
+STATS_ROW_SCHEMA = object_schema(
+    {
+        "uuid": UUID_HEX,
+        "offering_name": STRING,
+        "aggregated_price": NUMBER,
+        "aggregated_tax": NUMBER,
+        "aggregated_total": NUMBER,
+        "service_category_title": STRING,
+        "service_provider_name": STRING,
+        "service_provider_uuid": UUID_HEX,
+    }
+)
+_SERIES = {"type": "array", "items": NUMBER}
+GROWTH_SCHEMA = object_schema(
+    {
+        "periods": {
+            "type": "array",
+            "items": {"type": "string", "pattern": "^[0-9]{4}-[0-9]{1,2}$"},
+            "description": "The 13 months up to this one, as YEAR-MONTH.",
+        },
+        "total_periods": _SERIES,
+        "other_periods": _SERIES,
+        "customer_periods": {
+            "type": "array",
+            "items": object_schema({"name": STRING, "periods": _SERIES}),
+        },
+    }
+)
 
 
 def invoices():
@@ -111,27 +221,12 @@ def find_filtered(invoice_uuid):
 
 def search_domain(args):
     """The list filters as an ORM domain on stored, indexed fields."""
-    domain = base_domain()
-    domain += related_filters(args, "customer", "customers", "commercial_partner_id")
-    states = query_choices(args, "state", STATES)
-    if states:
-        domain.append(("billing_state", "in", states))
-    for name, field in (("year", "billing_year"), ("month", "billing_month")):
-        value = query_int(args, name)
-        if value is not None:
-            domain.append((field, "=", value))
-    # Waldur's "created" is the first day of the invoice's month.
-    for name, operator in (("created", "="), ("start_date", ">"), ("end_date", "<")):
-        value = query_date(args, name)
-        if value is not None:
-            domain.append(("billing_period_start", operator, value))
-    return domain
+    return base_domain() + filter_domain(FILTERS, request.env, args)
 
 
 def requested_fields(args):
     """DRF's sparse fieldset: ``?field=a&field=b``; unknown names are ignored."""
-    wanted = set(args.getlist("field")) & set(FIELD_NAMES)
-    return [name for name in FIELD_NAMES if name in wanted] or list(FIELD_NAMES)
+    return FIELD_SELECTION.value(args)
 
 
 def list_response():
@@ -140,7 +235,7 @@ def list_response():
     return page_response(
         invoices(),
         search_domain(args),
-        ordering(args, ORDERING, DEFAULT_ORDER),
+        ORDER.value(args),
         lambda page: render_invoices(page, fields),
     )
 
@@ -254,7 +349,7 @@ def stats_response(stats):
 
 def growth_params(args):
     """(customers_count, untaxed) from the growth query string."""
-    raw = args.get("customers_count")
+    raw = args.get(GROWTH_PARAMETERS[0].name)
     count = DEFAULT_GROWTH_CUSTOMERS
     if raw is not None:
         try:
@@ -267,7 +362,7 @@ def growth_params(args):
             )
         if count < 0:
             raise validation_error(["customers_count should not be negative"])
-    return count, args.get("accounting_mode") == "accounting"
+    return count, args.get(GROWTH_PARAMETERS[1].name) == "accounting"
 
 
 def _number(value):
@@ -308,7 +403,7 @@ def paid_values(env, data, files):
     if isinstance(data, dict) and not data and not files:
         return None, None
     proof = read_proof(env, data, files)
-    values = parse_body({"date": DateField(required=True)}, data, env)
+    values = parse_body(PAID_FIELDS, data, env)
     return values["date"], proof
 
 

@@ -14,10 +14,24 @@ from odoo.http import request
 
 from ...exceptions import InvalidPage
 from .. import common
-from .query import parse_ascii_int
+from .query import QueryParameter, parse_ascii_int
 
 DEFAULT_PAGE_SIZE = 10
 MAX_PAGE_SIZE = 300
+PAGE = QueryParameter(
+    "page",
+    "1-based page number, or last. A page out of range is a 404.",
+    {"anyOf": [{"type": "integer", "minimum": 1}, {"const": "last"}]},
+)
+PAGE_SIZE = QueryParameter(
+    "page_size",
+    f"Rows per page (default {DEFAULT_PAGE_SIZE}); a larger value is capped at "
+    f"{MAX_PAGE_SIZE}, an invalid one gives the default (as DRF does).",
+    # Any other text is accepted and ignored: say so, so that clients and
+    # fuzzers do not expect a 400 for it.
+    {"anyOf": [{"type": "integer", "minimum": 1}, {"type": "string"}]},
+)
+PAGE_PARAMETERS = (PAGE, PAGE_SIZE)
 
 
 def _replace_query_param(url, key, value):
@@ -57,13 +71,13 @@ class Pagination:
         max_size=MAX_PAGE_SIZE,
     ):
         try:
-            self.size = _positive_int(args["page_size"], max_size)
+            self.size = _positive_int(args[PAGE_SIZE.name], max_size)
         except (KeyError, ValueError):
             self.size = default_size
         self.url = url
         self.count = count
         self.num_pages = max(1, math.ceil(self.count / self.size))
-        raw_page = args.get("page", "1")
+        raw_page = args.get(PAGE.name, "1")
         if raw_page == "last":
             self.number = self.num_pages
         else:
@@ -76,7 +90,9 @@ class Pagination:
         self.offset = (self.number - 1) * self.size
 
     def _link(self, number):
-        return _replace_query_param(self.url, "page", None if number == 1 else number)
+        return _replace_query_param(
+            self.url, PAGE.name, None if number == 1 else number
+        )
 
     def headers(self):
         links = [(self._link(1), "first")]

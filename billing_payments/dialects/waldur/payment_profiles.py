@@ -8,17 +8,22 @@ from .. import common
 from . import created_response as waldur_created_response
 from . import detail_url, find_by_uuid
 from .fields import (
+    OBJECT,
+    STRING,
+    URL,
+    UUID_HEX,
     BooleanField,
     CharField,
     DictField,
     HyperlinkField,
     SelectionField,
+    object_schema,
     parse_body,
     read_body,
     selection_values,
 )
 from .pagination import page_response
-from .query import ordering, query_boolean, query_choices, related_filters
+from .query import BooleanFilter, ChoiceFilter, Ordering, filter_domain, related
 
 LABEL = "PaymentProfile"
 MODEL = "billing.payment.profile"
@@ -31,6 +36,25 @@ FIELDS = {
     "payment_type": SelectionField(MODEL, "payment_type", required=True),
     "is_active": BooleanField(allow_null=True),
 }
+# The JSON Schema of ``render`` (``payment_type`` lists its choices in the
+# document, read from the model).
+PAYMENT_PROFILE_SCHEMA = object_schema(
+    {
+        "uuid": UUID_HEX,
+        "url": URL,
+        "name": STRING,
+        "organization_uuid": UUID_HEX,
+        "organization": URL,
+        "attributes": OBJECT,
+        "payment_type": STRING,
+        "payment_type_display": STRING,
+        "is_active": {
+            "enum": [True, None],
+            "description": "true, or null for an inactive profile (as Waldur "
+            "stores it).",
+        },
+    }
+)
 
 
 def profiles():
@@ -45,19 +69,20 @@ def payment_type_labels(env):
     return selection_values(env, MODEL, "payment_type")
 
 
+FILTERS = (
+    *related("organization", "customers", "partner_id"),
+    ChoiceFilter("payment_type", payment_type_labels, "payment_type"),
+    BooleanFilter("is_active", "is_active"),
+)
+ORDER = Ordering(ORDERING, DEFAULT_ORDER)
+
+
 # --- lists -------------------------------------------------------------------
 
 
 def search_domain(env, args):
     """The list filters of ``args`` as an ORM domain."""
-    domain = related_filters(args, "organization", "customers", "partner_id")
-    payment_types = query_choices(args, "payment_type", payment_type_labels(env))
-    if payment_types:
-        domain.append(("payment_type", "in", payment_types))
-    is_active = query_boolean(args, "is_active")
-    if is_active is not None:
-        domain.append(("is_active", "=", is_active))
-    return domain
+    return filter_domain(FILTERS, env, args)
 
 
 def list_response():
@@ -65,7 +90,7 @@ def list_response():
     return page_response(
         profiles(),
         search_domain(request.env, args),
-        ordering(args, ORDERING, DEFAULT_ORDER),
+        ORDER.value(args),
         render_page,
     )
 

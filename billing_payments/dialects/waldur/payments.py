@@ -14,16 +14,23 @@ from .. import common
 from . import created_response as waldur_created_response
 from . import detail_url, find_by_uuid, validation_error
 from .fields import (
+    DATE,
+    STRING,
+    URL,
+    UUID_HEX,
     DateField,
     DecimalField,
     FieldError,
     HyperlinkField,
+    decimal_string,
+    nullable,
+    object_schema,
     parse_body,
     read_body,
     read_proof,
 )
 from .pagination import page_response
-from .query import query_date, related_filters
+from .query import DateFilter, filter_domain, related
 
 LABEL = "Payment"
 ORDER = "create_date asc, id asc"  # Waldur lists payments by creation
@@ -49,9 +56,33 @@ FIELDS = {
     # DRF's DecimalField(max_digits=10, decimal_places=2), never negative.
     "sum": DecimalField(max_digits=10, decimal_places=2, min_value=0),
 }
+FILTERS = (
+    *related("profile", "payment-profiles", "payment_profile_id"),
+    DateFilter("date_of_payment", "date"),
+)
 INVOICE_LINK_FIELDS = {
     "invoice": HyperlinkField("invoices", "account.move", required=True),
 }
+# The JSON Schema of ``render``.
+PAYMENT_SCHEMA = object_schema(
+    {
+        "uuid": UUID_HEX,
+        "url": URL,
+        "profile": URL,
+        "date_of_payment": DATE,
+        "sum": decimal_string(2),
+        "proof": nullable(URL),
+        "invoice": nullable(URL),
+        "invoice_uuid": UUID_HEX,
+        "invoice_period": nullable(
+            {**STRING, "pattern": "^[0-9]{2}-[0-9]{4}$", "description": "MM-YYYY"}
+        ),
+        "customer_uuid": UUID_HEX,
+    },
+    optional=("invoice_uuid",),
+    description="A payment of a payment profile; invoice_uuid is absent when "
+    "it is linked to no invoice, as in Waldur.",
+)
 
 
 def payments():
@@ -73,12 +104,7 @@ def find(payment_uuid):
 
 
 def search_domain(args):
-    domain = base_domain()
-    domain += related_filters(args, "profile", "payment-profiles", "payment_profile_id")
-    date_of_payment = query_date(args, "date_of_payment")
-    if date_of_payment:
-        domain.append(("date", "=", date_of_payment))
-    return domain
+    return base_domain() + filter_domain(FILTERS, request.env, args)
 
 
 def list_response():
