@@ -179,11 +179,18 @@ def _post(operation_id, tag, summary, responses, parameters=(), **kwargs):
     """A POST: a write that takes an ``Idempotency-Key``."""
     # 400: an invalid Idempotency-Key, whatever the body.
     errors = ["400", "422", *kwargs.pop("errors", ())]
+    replayable = {}
+    for status, response in responses.items():
+        if status.startswith("2"):
+            headers = dict(response.get("headers", {}))
+            headers[common.REPLAYED_HEADER] = _header("IdempotentReplayed")
+            response = {**response, "headers": headers}
+        replayable[status] = response
     return _write(
         operation_id,
         tag,
         summary,
-        responses,
+        replayable,
         parameters=[*parameters, {"$ref": "#/components/parameters/IdempotencyKey"}],
         errors=errors,
         **kwargs,
@@ -225,6 +232,8 @@ COMPONENT_HEADER_NAMES = {
     "Location": "Location",
     "WWWAuthenticate": "WWW-Authenticate",
     "ContentDisposition": "Content-Disposition",
+    "RetryAfter": "Retry-After",
+    "IdempotentReplayed": common.REPLAYED_HEADER,
 }
 ERROR_RESPONSES = {
     "400": "BadRequest",
@@ -277,6 +286,18 @@ def _header_components():
             "required": True,
             "schema": STRING,
         },
+        "RetryAfter": {
+            "description": "Seconds to wait before retrying: sent while a "
+            "request with the same Idempotency-Key is still running.",
+            "required": False,
+            "schema": {"type": "string", "pattern": "^[0-9]+$"},
+        },
+        "IdempotentReplayed": {
+            "description": "This is the stored response of an earlier request "
+            "with the same Idempotency-Key; nothing was written again.",
+            "required": False,
+            "schema": {"type": "string", "const": "true"},
+        },
     }
 
 
@@ -302,10 +323,13 @@ def _components(env):
                 "in": "header",
                 "required": False,
                 "description": "Makes a retried POST safe: the same key and "
-                "body from the same user within 24 h replays the stored "
-                "response without a second write; another body with the same "
-                "key is a 422; a request while the first with that key is "
-                "still running is a 409 (with Retry-After). A replay carries "
+                "request (method, path, query, body) from the same user within "
+                "24 h replays the stored response without a second write; "
+                "another request with the same key is a 422; a request while "
+                "the first with that key is still running is a 409 (with "
+                "Retry-After). Only successes (2xx) are stored, so a refused "
+                "request may be corrected and sent again with the same key. "
+                "Other verbs ignore the header. A replay carries "
                 f"`{common.REPLAYED_HEADER}: true`. An empty key, one longer "
                 f"than {common.IDEMPOTENCY_KEY_MAX_LENGTH} characters or one "
                 "with control characters is a 400.",
@@ -349,8 +373,10 @@ def _components(env):
             "Conflict": _json_response(
                 "The record's state or period refuses the operation, another "
                 "request changed the same records at the same time, or a "
-                "request with the same Idempotency-Key is still running.",
+                "request with the same Idempotency-Key is still running "
+                "(then with `Retry-After`).",
                 DETAIL,
+                ("RetryAfter",),
             ),
             "PayloadTooLarge": _json_response(
                 'The proof file is above its size limit (`{"proof": [...]}`), '
