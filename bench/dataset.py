@@ -11,6 +11,7 @@ the ORM's own compute methods too. See bench/README.md.
 
 import datetime
 import json
+import os
 import random
 import time
 import uuid
@@ -28,7 +29,8 @@ SEED = 20261121
 # Dataset sizes.
 LIST_INVOICES = 100
 LIST_LINES = 20
-GROWTH_INVOICES = 20_000
+# BENCH_GROWTH_INVOICES=50000 reproduces issue 13 (the list/growth at 50,000).
+GROWTH_INVOICES = int(os.environ.get("BENCH_GROWTH_INVOICES", "20000"))
 GROWTH_CUSTOMERS = 50
 GROWTH_MONTHS = 13
 GROWTH_TEMPLATE_LINES = 2
@@ -87,6 +89,8 @@ def stored_dataset(db):
         return None
     if info.get("month") != datetime.date.today().strftime("%Y-%m"):
         return None  # the growth window has moved on: regenerate
+    if info.get("growth_invoices", 20_000) != GROWTH_INVOICES:
+        return None  # another size was asked for
     return info
 
 
@@ -596,6 +600,7 @@ def generate(db):
         info = {
             "version": DATASET_VERSION,
             "month": today.strftime("%Y-%m"),
+            "growth_invoices": GROWTH_INVOICES,
             "list_customer_id": list_customer.id,
             "list_customer_uuid": list_customer.uuid,
             "growth_customer_ids": customers.ids,

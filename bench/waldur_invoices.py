@@ -44,6 +44,7 @@ from common import (
     stop_server,
 )
 from dataset import (
+    GROWTH_INVOICES,
     GROWTH_MONTHS,
     LIST_INVOICES,
     LIST_LINES,
@@ -147,7 +148,7 @@ def endpoints(info):
             "baseline": baseline_list,
         },
         {
-            "name": "growth (20,000 invoices)",
+            "name": f"growth ({GROWTH_INVOICES:,} invoices)",
             "path": "/api/invoices/growth/",
             "check": check_growth,
             "baseline": baseline_growth,

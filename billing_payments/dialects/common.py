@@ -149,7 +149,12 @@ def protect_response(response):
     Responses hold one user's data: no cache may store them, and one made
     for a key must never be served for another.
     """
-    response.headers["Cache-Control"] = "no-store"
+    # A GET answer with an ETag may be kept by the client itself (never by a
+    # shared cache) and must be revalidated before each use; all the others
+    # must not be stored at all (see the ETag section below).
+    response.headers["Cache-Control"] = (
+        ETAG_CACHE_CONTROL if "ETag" in response.headers else "no-store"
+    )
     response.vary.add("Authorization")
     return response
 
@@ -444,3 +449,119 @@ def replayed_response(status, headers, body):
     response = request.make_response(body, headers=list(headers), status=status)
     response.headers[REPLAYED_HEADER] = "true"
     return response
+
+
+# --- conditional GET (ETag / If-None-Match) ---------------------------------------
+
+# What a tagged GET answer allows: only the client's own (private) cache may
+# keep it, and only to revalidate it (no-cache) before every use.
+ETAG_CACHE_CONTROL = "private, no-cache"
+# Part of every tag: bump it when the hashing or the rendering format changes,
+# so that no tag of an older version ever matches.
+ETAG_VERSION = b"billing_payments-etag-1"
+# The headers that belong to the representation, hashed with the body: page 1
+# of a list may keep its rows while its X-Result-Count or Link changes.
+ETAG_HEADERS = (
+    "Content-Type",
+    "Content-Disposition",
+    "Link",
+    "X-Result-Count",
+    "X-Total-Count",
+)
+# The headers a 304 drops (RFC 9110, 15.4.5: the ETag, Cache-Control and Vary
+# of the 200 stay; the body's own metadata goes with the body).
+_NOT_MODIFIED_DROPPED = ("Content-Length", *ETAG_HEADERS)
+_JSON_MIMETYPE = re.compile(r"^application/(?:[\w.+-]+\+)?json$")
+
+
+def entity_tag(response):
+    """The opaque validator of a rendered answer: SHA-256 of its body and of
+    its representation headers (32 hex digits).
+
+    Computed from what the client would receive, so it changes whenever the
+    answer does, whatever caused it (a record, its dependencies, the query
+    string, the user's rights, the addon's version), and never otherwise.
+    """
+    digest = hashlib.sha256(ETAG_VERSION)
+    for name in ETAG_HEADERS:
+        for value in response.headers.getlist(name):
+            digest.update(f"\n{name}: {value}".encode())
+    digest.update(b"\n\n")
+    digest.update(response.get_data())
+    return digest.hexdigest()[:32]
+
+
+def is_taggable(httprequest, response):
+    """True for a JSON 200 answer to a GET or HEAD (files and errors are
+    never tagged)."""
+    return (
+        httprequest.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and not response.is_streamed
+        and not response.direct_passthrough
+        and bool(_JSON_MIMETYPE.match(response.mimetype or ""))
+    )
+
+
+def conditional_response(httprequest, response):
+    """Tag a JSON answer to a GET with a weak ETag; make it a body-less 304
+    when the request's ``If-None-Match`` holds that tag (or ``*``).
+
+    RFC 9110, 13.1.2: a list of tags, compared weakly for GET and HEAD.
+    ``If-Modified-Since`` is not evaluated: the answers carry no
+    ``Last-Modified``, and the RFC has a server without one ignore it.
+    """
+    if not is_taggable(httprequest, response):
+        return response
+    tag = entity_tag(response)
+    response.set_etag(tag, weak=True)
+    if httprequest.if_none_match.contains_weak(tag):
+        response.status_code = 304
+        response.set_data(b"")
+        for name in _NOT_MODIFIED_DROPPED:
+            response.headers.pop(name, None)
+    return response
+
+
+def declare_conditional_get(paths, cache_headers):
+    """Declare ETag revalidation on every GET of ``paths`` (OpenAPI) that
+    answers JSON: the request's ``If-None-Match``, the 200's ``ETag`` and a
+    body-less 304. ``cache_headers`` are the response headers (name: header
+    object) a 304 keeps besides ``ETag``. Call before the HEAD twins are made.
+    """
+    etag = {
+        "description": "Weak validator of this answer (hash of its body and "
+        "representation headers): send it back in `If-None-Match`.",
+        "required": True,
+        "schema": {"type": "string", "pattern": '^W/"[0-9a-f]{32}"$'},
+    }
+    if_none_match = {
+        "name": "If-None-Match",
+        "in": "header",
+        "required": False,
+        "description": "ETags of answers the client holds (comma-separated, "
+        "or `*`): a 304 without body when the answer would be one of them. "
+        "`If-Modified-Since` is ignored (no `Last-Modified` is given).",
+        "schema": {"type": "string"},
+    }
+    for operations in paths.values():
+        get = operations.get("get")
+        if not get or get.get("security") == []:
+            continue  # the public documentation routes are never tagged
+        success = get["responses"].get("200", {})
+        content = success.get("content", {})
+        json_media = [media for media in content if _JSON_MIMETYPE.match(media)]
+        if not json_media:
+            continue
+        # A 200 that may also be a file (stats as XLSX) has the tag only on JSON.
+        tag = {**etag, "required": len(json_media) == len(content)}
+        get["responses"] = {
+            **get["responses"],
+            "200": {**success, "headers": {**success.get("headers", {}), "ETag": tag}},
+            "304": {
+                "description": "Not Modified: the answer would be the one the "
+                "`If-None-Match` tag names; no body.",
+                "headers": {**cache_headers, "ETag": etag},
+            },
+        }
+        get["parameters"] = [*get.get("parameters", []), if_none_match]

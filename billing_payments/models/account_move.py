@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import config
+from odoo.tools import SQL, config, create_index
 from odoo.tools.misc import format_date
 
 from ..exceptions import BillingConflictError
@@ -24,6 +24,24 @@ from ..utils import is_http_url
 BILLED_STATES = ("pending", "created", "paid")
 GROWTH_PERIODS = 13  # the same month last year through the current month
 BILLING_NUMBER_OFFSET = 100000  # Waldur numbers invoices 100000 + database id
+
+# The Waldur list's page query: its base domain and default order
+# (billing_year desc, billing_month desc, id desc), with company_id for the
+# multi-company rule and billing_state for the state filter, so that the page
+# and the exact count are index(-only) scans.
+BILLING_LIST_INDEX = "account_move_billing_list_order_index"
+# The same for the customer filter (a customer's invoices, in list order).
+BILLING_CUSTOMER_LIST_INDEX = "account_move_billing_customer_list_index"
+BILLING_LIST_COLUMNS = [
+    "billing_year DESC",
+    "billing_month DESC",
+    "id DESC",
+    "company_id",
+    "billing_state",
+]
+# The growth figures: the billed invoices of the window, covering every column
+# the two grouped queries (and the company rule) read: index-only scans.
+BILLING_GROWTH_INDEX = "account_move_billing_growth_index"
 
 # Odoo payment states that mean "nothing left to collect".
 PAID_PAYMENT_STATES = ("paid", "in_payment", "invoicing_legacy")
@@ -95,6 +113,43 @@ class AccountMove(models.Model):
         compute="_compute_billing_period_label",
         help="The billing month in the user's language, e.g. October 2026.",
     )
+
+    def init(self):
+        """The read-path indexes (issue 13); their WHERE clauses are the
+        domains of the Waldur list and of ``_billing_growth``, so that the
+        planner can use them. Created once: a changed definition needs a new
+        index name."""
+        result = super().init()
+        cr = self.env.cr
+        for name, columns in [
+            (BILLING_LIST_INDEX, BILLING_LIST_COLUMNS),
+            (
+                BILLING_CUSTOMER_LIST_INDEX,
+                ["commercial_partner_id", *BILLING_LIST_COLUMNS],
+            ),
+        ]:
+            create_index(
+                cr, name, self._table, columns, where="move_type = 'out_invoice'"
+            )
+        billed = SQL(", ").join(SQL("%s", state) for state in BILLED_STATES)
+        create_index(
+            cr,
+            BILLING_GROWTH_INDEX,
+            self._table,
+            [
+                "billing_period_start",
+                "commercial_partner_id",
+                "billing_year",
+                "billing_month",
+                "company_id",
+                "amount_total_signed",
+                "amount_untaxed_signed",
+            ],
+            where=cr.mogrify(
+                SQL("move_type = 'out_invoice' AND billing_state IN (%s)", billed)
+            ).decode(),
+        )
+        return result
 
     @api.depends("move_type", "state", "payment_state")
     def _compute_billing_state(self):
@@ -845,7 +900,8 @@ class AccountMove(models.Model):
         since a year ago get their own series, the others are summed in
         ``other``. Sums are of the tax-included totals, or of the untaxed
         amounts with ``untaxed``, in company currency; cancelled invoices do
-        not count. Four grouped queries, whatever the number of invoices.
+        not count. One grouped query (an index-only scan of
+        ``BILLING_GROWTH_INDEX``), whatever the number of invoices.
         """
         today = today or fields.Date.context_today(self)
         year_ago = today - relativedelta(months=12)
@@ -857,47 +913,35 @@ class AccountMove(models.Model):
             ("move_type", "=", "out_invoice"),
             ("billing_state", "in", BILLED_STATES),
         ]
-        in_periods = [
-            ("billing_period_start", ">=", periods[0]),
-            ("billing_period_start", "<=", periods[-1]),
-        ]
         amount = "amount_untaxed_signed" if untaxed else "amount_total_signed"
         places = self.env.company.currency_id.decimal_places
 
         # Like a list, growth shows nothing (rather than an error) to users
         # who may not read invoices.
-        readable = self.has_access("read")
-        majors = self.env["res.partner"]
-        if customers_count and readable:
-            # Waldur ranks by the invoices "created" since a year ago: as its
-            # invoices are dated the 1st, the first month counts only on the 1st.
-            ranked = self._read_group(
-                [*billed, ("billing_period_start", ">=", year_ago)],
-                ["commercial_partner_id"],
-                ["amount_total_signed:sum"],
-                order="amount_total_signed:sum desc, commercial_partner_id",
-                limit=customers_count,
+        groups = []
+        if self.has_access("read"):
+            # One grouped query (through the ORM: record rules apply) serves
+            # both the ranking and the series. Each (customer, month) sum is
+            # exact in SQL; the quantized sums of these are exact too.
+            groups = self._read_group(
+                [*billed, ("billing_period_start", ">=", periods[0])],
+                ["commercial_partner_id", "billing_year", "billing_month"],
+                list(dict.fromkeys([f"{amount}:sum", "amount_total_signed:sum"])),
             )
-            majors = majors.union(*(partner for partner, _total in ranked))
+        majors = self._billing_growth_majors(groups, customers_count, year_ago)
+        last = (periods[-1].year, periods[-1].month)
+        totals, others, per_customer = {}, {}, {}
+        for partner, year, month, value, *_total in groups:
+            key = (year, month)
+            if not year or key > last:
+                continue  # a later month counts in the ranking only
+            value = quantize(value, places)
+            totals[key] = totals.get(key, 0) + value
+            if partner and partner in majors:
+                per_customer[(partner.id, *key)] = value
+            else:
+                others[key] = others.get(key, 0) + value
 
-        def series(domain, by_partner=False):
-            groupby = ["billing_year", "billing_month"]
-            if by_partner:
-                groupby = ["commercial_partner_id", *groupby]
-            sums = {}
-            if not readable:
-                return sums
-            for *keys, value in self._read_group(
-                [*billed, *in_periods, *domain], groupby, [f"{amount}:sum"]
-            ):
-                if by_partner:
-                    keys[0] = keys[0].id
-                sums[tuple(keys)] = quantize(value, places)
-            return sums
-
-        totals = series([])
-        others = series([("commercial_partner_id", "not in", majors.ids)])
-        per_customer = series([("commercial_partner_id", "in", majors.ids)], True)
         keys = [(period.year, period.month) for period in periods]
         return {
             "periods": periods,
@@ -908,3 +952,46 @@ class AccountMove(models.Model):
                 for partner in majors.sorted(lambda p: (p.name or "", p.id))
             ],
         }
+
+    def _billing_growth_majors(self, groups, customers_count, year_ago):
+        """The ``customers_count`` customers with the largest invoiced total
+        since ``year_ago``, from the (customer, year, month, ..., total) groups.
+
+        Waldur ranks by the invoices "created" since a year ago: as its
+        invoices are dated the 1st, the first month counts only on the 1st.
+        Ties are broken as ``_read_group`` orders customers (res.partner's
+        order); only a tie across the cut costs that query.
+        """
+        partners = self.env["res.partner"]
+        if not customers_count:
+            return partners
+        places = self.env.company.currency_id.decimal_places
+        since = (year_ago.year, year_ago.month) if year_ago.day == 1 else None
+        if since is None:
+            month_after = year_ago + relativedelta(months=1)
+            since = (month_after.year, month_after.month)
+        ranking = {}
+        for partner, year, month, *_value, total in groups:
+            if partner and year and (year, month) >= since:
+                ranking[partner] = ranking.get(partner, 0) + quantize(total, places)
+        ranked = sorted(ranking.items(), key=lambda item: item[1], reverse=True)
+        if len(ranked) <= customers_count:
+            return partners.union(*ranking)
+        cut = ranked[customers_count - 1][1]
+        above = [partner for partner, total in ranked if total > cut]
+        tied = [partner for partner, total in ranked if total == cut]
+        if len(above) + len(tied) <= customers_count:
+            return partners.union(*above, *tied)
+        # A tie across the cut: let SQL order the customers as it always did.
+        ranked = self._read_group(
+            [
+                ("move_type", "=", "out_invoice"),
+                ("billing_state", "in", BILLED_STATES),
+                ("billing_period_start", ">=", year_ago),
+            ],
+            ["commercial_partner_id"],
+            ["amount_total_signed:sum"],
+            order="amount_total_signed:sum desc, commercial_partner_id",
+            limit=customers_count,
+        )
+        return partners.union(*(partner for partner, _total in ranked))

@@ -227,7 +227,11 @@ class AccountPayment(models.Model):
             }
         )
         if payment.currency_id.compare_amounts(payment.amount, 0) > 0:
-            payment.action_post()
+            # The payment is new: posting it changes no value its chatter
+            # would show (Odoo logs no tracking for it), so the tracking
+            # bookkeeping of the post is skipped. Links and updates of
+            # existing payments keep their tracking.
+            payment.with_context(mail_notrack=True).action_post()
         return payment
 
     @api.model

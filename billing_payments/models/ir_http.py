@@ -99,6 +99,11 @@ class IrHttp(models.AbstractModel):
     def _post_dispatch(cls, response):
         result = super()._post_dispatch(response)
         if getattr(request, "billing_dialect", None):
+            # Every GET of both dialects that a key authenticated: an ETag,
+            # and a 304 when the client already holds this answer (the
+            # public documentation routes stay untagged and no-store).
+            if request.env.uid:
+                common.conditional_response(request.httprequest, response)
             common.protect_response(response)
         return result
 

@@ -41,3 +41,6 @@ from . import test_access_matrix
 from . import test_hostile_writes
 from . import test_idempotency
 from . import test_proof_storage
+from . import test_conditional_requests
+from . import test_list_indexes
+from . import test_write_path_queries

@@ -78,3 +78,44 @@ class TestWaldurInvoiceGrowth(GrowthInvoicesCommon):
         body = self.assert_json(self.api("GET", self.GROWTH, key=self.plain_key), 200)
         self.assertEqual(body["total_periods"], [0] * 13)
         self.assertEqual(body["customer_periods"], [])
+
+    def test_growth_costs_at_most_six_queries(self):
+        """One grouped query for ranking and series, whatever the invoices:
+        the rest is the user, company and currency, and the majors' names."""
+        moves = self.env["account.move"].with_user(self.billing_user)
+        moves._billing_growth(customers_count=2)  # warms the access rules
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        growth = moves._billing_growth(customers_count=2)
+        self.assertLessEqual(self.cr.sql_log_count - before, 6)
+        self.assertEqual(
+            [partner.name for partner, _series in growth["customers"]],
+            ["Alpha Middle", "Zeta Big"],
+        )
+        self.assertEqual(growth["total"][12], 1560)
+        self.assertEqual(growth["other"][11], 120)
+
+    def test_growth_tie_across_the_cut_ranks_by_partner_order(self):
+        """Equal totals at the cut: res.partner's order (name) decides, as
+        the SQL ranking always did."""
+        tie_b, tie_a = self.env["res.partner"].create(
+            [{"name": "Bb Tie"}, {"name": "Aa Tie"}]
+        )
+        self.growth_invoice(tie_b, 0, 5000.0)
+        self.growth_invoice(tie_a, 0, 5000.0)
+        [major] = self.growth(customers_count=1)["customer_periods"]
+        self.assertEqual(major["name"], "Aa Tie")
+        names = [c["name"] for c in self.growth(customers_count=2)["customer_periods"]]
+        self.assertEqual(names, ["Aa Tie", "Bb Tie"])
+
+    def test_growth_later_month_ranks_but_is_no_period(self):
+        """An invoice dated after this month counts in the ranking (since a
+        year ago, no end) but in no period."""
+        self.growth_invoice(self.small, -1, 5000.0, post=False)
+        body = self.growth(customers_count=1)
+        [major] = body["customer_periods"]
+        self.assertEqual(major["name"], "Small")
+        total = [0] * 13
+        total[0], total[10], total[11], total[12] = 60.0, 600.0, 120.0, 1560.0
+        self.assertEqual(body["total_periods"], total)
+        self.assertEqual(major["periods"][11], 120.0)

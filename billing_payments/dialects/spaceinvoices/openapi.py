@@ -818,6 +818,12 @@ def _with_head(paths, error_responses):
     return paths
 
 
+def _conditional(paths):
+    """``paths`` with ETag revalidation declared on their JSON GETs."""
+    common.declare_conditional_get(paths, dict(_HEADERS))
+    return paths
+
+
 def _without_body(response, error_responses):
     if "$ref" in response:
         response = error_responses[response["$ref"].rsplit("/", 1)[-1]]
@@ -849,7 +855,10 @@ def document(payment_types=None):
             "camelCase keys, bare JSON arrays with the total in "
             '`x-total-count`, errors as `{"error": {statusCode, name, '
             "message, ...}}`. GET routes also answer HEAD. Every response "
-            "carries `Cache-Control: no-store` and `Vary: Authorization`.\n\n"
+            "carries `Vary: Authorization` and `Cache-Control: no-store`, "
+            "except the JSON answers to GET: a weak `ETag` and "
+            "`Cache-Control: private, no-cache`; sent back in `If-None-Match`, "
+            "the tag gets a body-less 304 while the answer is unchanged.\n\n"
             f"Deliberate differences from Space Invoices:\n\n{deviations}",
         },
         "servers": [{"url": "/"}],
@@ -858,7 +867,7 @@ def document(payment_types=None):
             {"name": "Documentation"},
         ],
         "security": [{"accessToken": []}, {"accessTokenQuery": []}],
-        "paths": _with_head(_paths(), error_responses),
+        "paths": _with_head(_conditional(_paths()), error_responses),
         "components": {
             "securitySchemes": {
                 "accessToken": {
@@ -904,8 +913,10 @@ def document(payment_types=None):
                 },
                 "CacheControl": {
                     "required": True,
-                    "description": "Responses hold one user's data.",
-                    "schema": {"const": "no-store"},
+                    "description": "Responses hold one user's data: "
+                    "`no-store`, or `private, no-cache` on a GET answer with "
+                    "an ETag (never stored by a shared cache).",
+                    "schema": {"enum": ["no-store", "private, no-cache"]},
                 },
             },
             "responses": error_responses,

@@ -251,9 +251,12 @@ ERROR_RESPONSES = {
 def _header_components():
     return {
         "CacheControl": {
-            "description": "Responses hold one user's data: never cached.",
+            "description": "Responses hold one user's data: never stored by a "
+            "shared cache. `no-store`, except a GET answer with an ETag: "
+            "`private, no-cache` (the client may keep it, and revalidates it "
+            "with `If-None-Match` before each use).",
             "required": True,
-            "schema": {"type": "string", "const": "no-store"},
+            "schema": {"type": "string", "enum": ["no-store", "private, no-cache"]},
         },
         "Vary": {
             "description": "An answer made for one key is never served for another.",
@@ -885,6 +888,9 @@ def document(env=None, server_url=None):
         **_payment_paths(env),
         **_profile_paths(env),
     }
+    common.declare_conditional_get(
+        paths, {"Cache-Control": _header("CacheControl"), "Vary": _header("Vary")}
+    )
     for operations in paths.values():
         if "get" in operations and "head" not in operations:
             operations["head"] = _head(operations["get"])
@@ -899,7 +905,10 @@ def document(env=None, server_url=None):
             "digits (hyphenated ones accepted), absolute links with a "
             "trailing slash, lists as bare arrays with `Link` and "
             "`X-Result-Count`, DRF error bodies. Every response carries "
-            "`Cache-Control: no-store`. Every verb a path does not list is a "
+            "`Cache-Control: no-store`, except the JSON answers to GET, which "
+            "carry a weak `ETag` and `Cache-Control: private, no-cache`: sent "
+            "back in `If-None-Match`, it gets a body-less 304 while the answer "
+            "is unchanged (beyond Waldur). Every verb a path does not list is a "
             '405; any other path under /api/ a 404 `{"detail": "Not found."}`. '
             "Paths answer without their trailing slash too. "
             "Where the API deliberately differs from Waldur, the operation "

@@ -1,0 +1,343 @@
+#!/usr/bin/env python3
+"""Latency and query count of Waldur's payment write path over real HTTP.
+
+    python3 bench/write_path.py [--db bench_NAME] [--n N] [--keep]
+
+Builds a database (default ``bench_h8``) with billing_payments, one customer
+with an active payment profile and 2 x (N + warm-ups) posted invoices, then
+serves it with a real Odoo server (``--workers=2``) and sends, one at a time:
+
+* ``POST /api/payments/`` with a JSON body, then
+  ``POST /api/payments/{uuid}/link_to_invoice/`` for that payment;
+* the same with a multipart body carrying a PDF proof.
+
+It prints, per request kind, the median and p95 wall time as the client sees
+it, and the SQL queries per request read from the server's request log line
+(werkzeug at INFO: ``... <queries> <sql time> <other time>``). The first
+``WARMUPS`` pairs of each kind warm the workers and are not counted. Each
+response is checked (201/200, the invoice paid), so a broken write path
+cannot produce figures.
+
+This is a benchmark, not a test: nothing here is collected by pytest.
+"""
+
+import argparse
+import datetime
+import math
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import requests
+from common import (
+    ADDONS_PATH,
+    REPO_ROOT,
+    check_postgres,
+    create_database,
+    db_exists,
+    drop_database,
+    expect,
+    free_port,
+    log,
+    make_api_key,
+    stop_server,
+)
+from e2e import ServerNotReady, server_command, wait_for_server
+
+import odoo
+from odoo import SUPERUSER_ID, Command, api
+from odoo.modules.registry import Registry
+
+SERVER_LOG = REPO_ROOT / "bench" / "write_path_server.log"  # bench/*.log: ignored
+DB_PREFIX = "bench_"
+DEFAULT_DB = "bench_h8"
+DEFAULT_N = 30
+WARMUPS = 3
+WORKERS = 2
+REQUEST_TIMEOUT = 120
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A werkzeug request line ends with: "<method> <path> HTTP/x" <status> - <queries>
+# <sql seconds> <other seconds>.
+REQUEST_LINE = re.compile(
+    r'"(?P<method>[A-Z]+) (?P<path>\S+) HTTP/[0-9.]+" (?P<status>\d{3}) \S+ '
+    r"(?P<queries>\d+) [0-9.]+ [0-9.]+"
+)
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db", default=DEFAULT_DB)
+    parser.add_argument("--n", type=int, default=DEFAULT_N, help="measured pairs")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database afterwards"
+    )
+    args = parser.parse_args()
+    if not re.fullmatch(rf"{DB_PREFIX}\w+", args.db):
+        parser.error(f"the database name must be {DB_PREFIX!r} + letters/digits/_")
+    if args.n < 1:
+        parser.error("--n must be at least 1")
+    return args
+
+
+def summary(samples):
+    """Median and p95 (nearest rank) of seconds, in milliseconds."""
+    ordered = sorted(samples)
+    p95 = ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 1),
+        "p95_ms": round(p95 * 1000, 1),
+        "runs": len(ordered),
+    }
+
+
+def prepare_data(db, invoices):
+    """(profile uuid, [invoice uuid]) of a customer with an active profile."""
+    with Registry(db).cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        company = env.company
+        journal = env["account.journal"].search(
+            [
+                *env["account.journal"]._check_company_domain(company),
+                ("type", "=", "bank"),
+            ],
+            limit=1,
+        )
+        expect(journal, "the company has a bank journal")
+        customer = env["res.partner"].create(
+            {"name": "Write Path Customer", "is_company": True}
+        )
+        profile = env["billing.payment.profile"].create(
+            {
+                "name": "Bench profile",
+                "partner_id": customer.id,
+                "payment_type": "invoices",
+                "journal_id": journal.id,
+            }
+        )
+        product = env["product.product"].create(
+            {"name": "Write path offering", "type": "service", "lst_price": 100.0}
+        )
+        today = datetime.date.today()
+        moves = env["account.move"].create(
+            [
+                {
+                    "move_type": "out_invoice",
+                    "partner_id": customer.id,
+                    "invoice_date": today,
+                    "invoice_line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "quantity": 1,
+                                "price_unit": 100.0 + i,
+                            }
+                        )
+                    ],
+                }
+                for i in range(invoices)
+            ]
+        )
+        moves.action_post()
+        result = (
+            profile.uuid,
+            [(move.uuid, str(move.amount_total)) for move in moves],
+        )
+        cr.commit()
+        return result
+
+
+def start_server(db, port, directory):
+    """A ``--workers=2`` Odoo server of ``db`` logging one line per request.
+
+    bench/common.py's ``start_server`` runs threaded (``--workers=0``); the
+    write path is measured as production runs it, in prefork workers, with
+    the end-to-end tests' server command (its launcher script lets Odoo
+    spawn its gevent process).
+    """
+    command = server_command(
+        directory,
+        db,
+        port,
+        "--log-handler=werkzeug:INFO",
+        f"--logfile={SERVER_LOG}",
+    )
+    SERVER_LOG.unlink(missing_ok=True)
+    server = subprocess.Popen(command, cwd="/")
+    try:
+        wait_for_server(f"http://127.0.0.1:{port}", server)
+    except ServerNotReady as error:
+        stop_server(server)
+        sys.exit(f"{error}; see {SERVER_LOG}")
+    return server
+
+
+def run(base_url, key, profile_uuid, invoices, n):
+    """Per request kind, the wall times (s) and the paths sent, in order."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Token {key}"
+    profile_url = f"{base_url}/api/payment-profiles/{profile_uuid}/"
+    times = {"create_json": [], "create_multipart": [], "link": []}
+    paths = {kind: [] for kind in times}
+    pending = iter(invoices)
+    for kind in ("create_json", "create_multipart"):
+        for i in range(WARMUPS + n):
+            invoice_uuid, total = next(pending)
+            fields = {
+                "profile": profile_url,
+                "date_of_payment": datetime.date.today().isoformat(),
+                "sum": total,
+            }
+            kwargs = {"json": fields}
+            if kind == "create_multipart":
+                kwargs = {
+                    "data": fields,
+                    "files": {"proof": ("receipt.pdf", PDF, "application/pdf")},
+                }
+            started = time.perf_counter()
+            response = session.post(
+                f"{base_url}/api/payments/", timeout=REQUEST_TIMEOUT, **kwargs
+            )
+            elapsed = time.perf_counter() - started
+            expect(response.status_code == 201, f"{kind}: {response.text[:300]}")
+            payment_uuid = response.json()["uuid"]
+            link_path = f"/api/payments/{payment_uuid}/link_to_invoice/"
+            started = time.perf_counter()
+            linked = session.post(
+                base_url + link_path,
+                json={"invoice": f"{base_url}/api/invoices/{invoice_uuid}/"},
+                timeout=REQUEST_TIMEOUT,
+            )
+            link_elapsed = time.perf_counter() - started
+            expect(linked.status_code == 200, f"link: {linked.text[:300]}")
+            detail = session.get(
+                f"{base_url}/api/payments/{payment_uuid}/", timeout=REQUEST_TIMEOUT
+            ).json()
+            expect(detail["invoice_uuid"] == invoice_uuid, f"linked: {detail}")
+            if i >= WARMUPS:
+                times[kind].append(elapsed)
+                times["link"].append(link_elapsed)
+            paths[kind].append(("/api/payments/", i >= WARMUPS))
+            paths["link"].append((link_path, i >= WARMUPS))
+    return times, paths
+
+
+def logged_queries():
+    """[(method, path, status, queries)] of the server's request lines, in order."""
+    found = []
+    for line in SERVER_LOG.read_text(errors="replace").splitlines():
+        match = REQUEST_LINE.search(line)
+        if match:
+            found.append(
+                (
+                    match["method"],
+                    match["path"],
+                    int(match["status"]),
+                    int(match["queries"]),
+                )
+            )
+    return found
+
+
+def query_counts(paths, logged):
+    """Per kind, the logged query counts of its measured requests.
+
+    The log lines of the POSTs come in the order they were sent (one request
+    at a time); creates are told apart from links by path.
+    """
+    posts = [entry for entry in logged if entry[0] == "POST"]
+    creates = [q for _m, path, _s, q in posts if path == "/api/payments/"]
+    links = [q for _m, path, _s, q in posts if path.endswith("/link_to_invoice/")]
+    counts = {}
+    create_flags = paths["create_json"] + paths["create_multipart"]
+    expect(len(creates) == len(create_flags), "one log line per create")
+    expect(len(links) == len(paths["link"]), "one log line per link")
+    json_n = len(paths["create_json"])
+    counts["create_json"] = [
+        q
+        for q, (_p, measured) in zip(
+            creates[:json_n], create_flags[:json_n], strict=True
+        )
+        if measured
+    ]
+    counts["create_multipart"] = [
+        q
+        for q, (_p, measured) in zip(
+            creates[json_n:], create_flags[json_n:], strict=True
+        )
+        if measured
+    ]
+    counts["link"] = [
+        q for q, (_p, measured) in zip(links, paths["link"], strict=True) if measured
+    ]
+    return counts
+
+
+def print_table(times, counts):
+    rows = [("request", "median ms", "p95 ms", "runs", "queries (median, min-max)")]
+    labels = {
+        "create_json": "POST /api/payments/ (JSON)",
+        "create_multipart": "POST /api/payments/ (multipart + PDF proof)",
+        "link": "POST /api/payments/{uuid}/link_to_invoice/",
+    }
+    for kind, label in labels.items():
+        stats = summary(times[kind])
+        queries = counts[kind]
+        rows.append(
+            (
+                label,
+                str(stats["median_ms"]),
+                str(stats["p95_ms"]),
+                str(stats["runs"]),
+                f"{statistics.median(queries):g}, {min(queries)}-{max(queries)}",
+            )
+        )
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print(
+            "  ".join(
+                cell.ljust(width) for cell, width in zip(row, widths, strict=True)
+            )
+        )
+    create = statistics.median(times["create_json"]) + statistics.median(times["link"])
+    print(f"create (JSON) + link, medians summed: {create * 1000:.1f} ms")
+
+
+def main():
+    args = parse_args()
+    check_postgres()
+    odoo.tools.config.parse_config(
+        [f"--addons-path={ADDONS_PATH}", "--log-level=warn", "--max-cron-threads=0"],
+        setup_logging=True,
+    )
+    if db_exists(args.db):
+        log(f"dropping the existing {args.db}")
+        drop_database(args.db)
+    create_database(args.db)
+    server = None
+    launcher_dir = tempfile.TemporaryDirectory(prefix="write_path_")
+    try:
+        invoices = 2 * (WARMUPS + args.n)
+        log(f"creating {invoices} posted invoices")
+        profile_uuid, invoice_list = prepare_data(args.db, invoices)
+        key, _uid = make_api_key(args.db)
+        port = free_port()
+        server = start_server(args.db, port, launcher_dir.name)
+        log(f"server up on port {port} (pid {server.pid}, {WORKERS} workers)")
+        times, paths = run(
+            f"http://127.0.0.1:{port}", key, profile_uuid, invoice_list, args.n
+        )
+    finally:
+        if server is not None:
+            stop_server(server)
+        launcher_dir.cleanup()
+        if not args.keep:
+            log(f"dropping {args.db}")
+            drop_database(args.db)
+    print_table(times, query_counts(paths, logged_queries()))
+
+
+if __name__ == "__main__":
+    main()

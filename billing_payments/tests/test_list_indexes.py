@@ -1,0 +1,100 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The indexes of the Waldur invoice list and growth (issue 13).
+
+The list's page query must be an index scan in the list's own order, and its
+exact count an index-only scan, whatever the number of invoices. Timing is
+not asserted: the index definitions are, with the ORM's SQL they must match,
+and the plans PostgreSQL picks when sequential scans are ruled out (the test
+tables are too small for the planner to prefer an index on its own).
+"""
+
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from ..dialects.waldur.invoices import DEFAULT_ORDER, base_domain
+from ..models.account_move import (
+    BILLED_STATES,
+    BILLING_CUSTOMER_LIST_INDEX,
+    BILLING_GROWTH_INDEX,
+    BILLING_LIST_INDEX,
+)
+from .common import BillingCommon
+
+LIST_COLUMNS = (
+    "billing_year DESC, billing_month DESC, id DESC, company_id, billing_state"
+)
+LIST_INDEXES = f"({BILLING_LIST_INDEX}|{BILLING_CUSTOMER_LIST_INDEX})"
+
+
+@tagged("post_install", "-at_install")
+class TestListIndexes(BillingCommon):
+    def index_definition(self, name):
+        self.env.cr.execute(
+            "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [name]
+        )
+        row = self.env.cr.fetchone()
+        self.assertTrue(row, f"index {name} is missing")
+        return row[0]
+
+    def plan(self, query):
+        """The plan of ``query`` (SQL), sequential scans and sorts ruled out
+        (on a table this small the planner would rather sort a few rows)."""
+        self.env.cr.execute("SET LOCAL enable_seqscan = off")
+        self.env.cr.execute("SET LOCAL enable_sort = off")
+        self.env.cr.execute(SQL("EXPLAIN %s", query))
+        plan = "\n".join(row[0] for row in self.env.cr.fetchall())
+        self.env.cr.execute("RESET enable_seqscan")
+        self.env.cr.execute("RESET enable_sort")
+        return plan
+
+    def list_query(self, **page):
+        """The ORM's Query of the list, as its user sends it (a page with
+        ``order``/``limit``; without, what ``search_count`` counts)."""
+        moves = self.env["account.move"].with_user(self.billing_user)
+        return moves._search(base_domain(), **page)
+
+    def test_list_index_matches_the_list_order_and_domain(self):
+        for name, columns in [
+            (BILLING_LIST_INDEX, f"({LIST_COLUMNS})"),
+            (BILLING_CUSTOMER_LIST_INDEX, f"(commercial_partner_id, {LIST_COLUMNS})"),
+        ]:
+            definition = self.index_definition(name)
+            self.assertIn(columns, definition)
+            self.assertIn("WHERE ((move_type)::text = 'out_invoice'::text)", definition)
+        page = self.list_query(order=DEFAULT_ORDER, limit=100)
+        # The ORM writes "DESC , " (an empty NULLS clause): normalise spaces.
+        sql = " ".join(self.env.cr.mogrify(page.select()).decode().split())
+        sql = sql.replace(" ,", ",")
+        self.assertIn(
+            'ORDER BY "account_move"."billing_year" DESC, '
+            '"account_move"."billing_month" DESC, "account_move"."id" DESC',
+            sql,
+        )
+        self.assertIn('"account_move"."move_type" = \'out_invoice\'', sql)
+        # The multi-company rule: company_id is in the index for it.
+        self.assertIn('"account_move"."company_id" IN', sql)
+
+    def test_list_page_and_count_use_the_index(self):
+        page = self.list_query(order=DEFAULT_ORDER, limit=100)
+        plan = self.plan(page.select())
+        self.assertIn(f"Index Only Scan using {BILLING_LIST_INDEX}", plan)
+        self.assertNotIn("Sort", plan)  # the index gives the order
+        # The exact count reads an index, never the table (either list
+        # index holds every row of the domain; the planner picks the smaller).
+        count = self.plan(self.list_query().select("COUNT(*)"))
+        self.assertRegex(
+            count,
+            f"Index Only Scan using {LIST_INDEXES}",
+        )
+
+    def test_growth_index_covers_the_billed_invoices(self):
+        definition = self.index_definition(BILLING_GROWTH_INDEX)
+        self.assertIn(
+            "(billing_period_start, commercial_partner_id, billing_year, "
+            "billing_month, company_id, amount_total_signed, amount_untaxed_signed)",
+            definition,
+        )
+        self.assertIn("((move_type)::text = 'out_invoice'::text)", definition)
+        for state in BILLED_STATES:
+            self.assertIn(f"'{state}'::character varying", definition)

@@ -1,0 +1,254 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The SQL cost of Waldur's payment write path, with the books after it.
+
+``POST /api/payments/`` (JSON, and multipart with a proof) and
+``POST /api/payments/{uuid}/link_to_invoice/`` must each stay within their
+budget once Odoo's caches are warm (a first create and link warm them).
+The budgets are today's counts plus a small margin, so that any added query
+on the write path shows up here; issue 13's target of 80 queries per request
+is not reached yet (nearly all of these queries are Odoo's own posting,
+reconciliation and chatter tracking, see the module's docs).
+
+After the measured requests the books are checked, so that a saving cannot
+change the accounting: the invoice is paid, both receivable lines are
+reconciled, every entry is balanced and both chatters say what happened.
+
+Set ``BILLING_SQL_PROFILE=1`` to print the measured queries grouped by
+statement and table (``odoo.sql_db`` debug log).
+"""
+
+import collections
+import contextlib
+import datetime
+import logging
+import os
+import re
+import sys
+
+from odoo.tests import tagged
+from odoo.tools import html2plaintext
+
+from .common import BillingHttpCommon
+
+LIST = "/api/payments/"
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# Measured on Odoo 18: 86 (JSON), 91 (multipart with a proof), 100 (link).
+MAX_CREATE_QUERIES = 88
+MAX_CREATE_WITH_PROOF_QUERIES = 93
+MAX_LINK_QUERIES = 102
+
+
+class _QueryLog(logging.Handler):
+    """Collects the statements ``odoo.sql_db`` logs at debug level."""
+
+    def __init__(self):
+        super().__init__(logging.DEBUG)
+        self.queries = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if "query:" in message:
+            self.queries.append(message.split("query:", 1)[1].strip())
+
+
+def _out(text):
+    """Profiling output (opt-in, see the module docstring), on stdout."""
+    sys.stdout.write(f"{text}\n")
+
+
+def _group(queries):
+    counter = collections.Counter()
+    for query in queries:
+        verb = query.split(None, 1)[0].upper()
+        match = re.search(r'(?:FROM|INTO|UPDATE)\s+"?([a-z_0-9]+)"?', query)
+        counter[f"{verb} {match.group(1) if match else ''}"] += 1
+    return counter
+
+
+@tagged("post_install", "-at_install")
+class TestWritePathQueries(BillingHttpCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.invoices = [
+            cls.create_invoice(
+                lines=[(cls.offering, 1, 100.0 + index)],
+                invoice_date=datetime.date(2026, 3, 31),
+            )
+            for index in range(3)
+        ]
+
+    def profile_url(self):
+        return f"{self.base_url()}/api/payment-profiles/{self.profile.uuid}/"
+
+    def invoice_url(self, invoice):
+        return f"{self.base_url()}/api/invoices/{invoice.uuid}/"
+
+    @contextlib.contextmanager
+    def count_queries(self, label):
+        """Count the queries of the block; print them when profiling."""
+        self.env.invalidate_all()
+        handler = None
+        logger = logging.getLogger("odoo.sql_db")
+        level = logger.level
+        if os.environ.get("BILLING_SQL_PROFILE"):
+            handler = _QueryLog()
+            logger.addHandler(handler)
+            logger.setLevel(logging.DEBUG)
+            logger.propagate = False
+        result = {}
+        before = self.cr.sql_log_count
+        try:
+            yield result
+        finally:
+            result["count"] = self.cr.sql_log_count - before
+            if handler:
+                logger.removeHandler(handler)
+                logger.setLevel(level)
+                logger.propagate = True
+                _out(f"\n=== {label}: {result['count']} queries")
+                for key, number in _group(handler.queries).most_common():
+                    _out(f"{number:4d}  {key}")
+                if os.environ.get("BILLING_SQL_PROFILE") == "2":
+                    for query in handler.queries:
+                        _out("    " + query[:300].replace("\n", " "))
+
+    def create_body(self, invoice):
+        """The fields of a create paying ``invoice`` (read before measuring)."""
+        return {
+            "profile": self.profile_url(),
+            "date_of_payment": "2026-04-01",
+            "sum": str(invoice.amount_total),
+        }
+
+    def create_json(self, fields):
+        response = self.api("POST", LIST, json=fields)
+        return self.assert_json(response, 201)
+
+    def create_multipart(self, fields):
+        response = self.api(
+            "POST",
+            LIST,
+            data=fields,
+            files={"proof": ("receipt.pdf", PDF, "application/pdf")},
+        )
+        return self.assert_json(response, 201)
+
+    def link(self, body, invoice_url):
+        response = self.api(
+            "POST",
+            f"{LIST}{body['uuid']}/link_to_invoice/",
+            json={"invoice": invoice_url},
+        )
+        self.assert_json(
+            response, 200, {"detail": "An invoice has been linked to payment."}
+        )
+
+    def payment(self, body):
+        return self.env["account.payment"].search([("uuid", "=", body["uuid"])])
+
+    def assert_books(self, payment, invoice):
+        """Paid, reconciled, balanced, and said so in both chatters."""
+        self.env.invalidate_all()
+        self.assertEqual(invoice.payment_state, "paid")
+        self.assertEqual(
+            invoice.currency_id.compare_amounts(invoice.amount_residual, 0), 0
+        )
+        self.assertEqual(payment.state, "paid")
+        self.assertEqual(payment.move_id.state, "posted")
+        self.assertIn(payment, invoice.matched_payment_ids)
+        receivable = (payment.move_id.line_ids | invoice.line_ids).filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertEqual(len(receivable), 2)
+        self.assertTrue(all(receivable.mapped("reconciled")))
+        self.assertEqual(len(receivable.full_reconcile_id), 1)
+        for move in payment.move_id | invoice:
+            self.assertEqual(
+                move.currency_id.compare_amounts(
+                    sum(move.line_ids.mapped("debit")),
+                    sum(move.line_ids.mapped("credit")),
+                ),
+                0,
+                move.name,
+            )
+        note = (
+            f"Payment {payment.display_name} linked to invoice {invoice.display_name}."
+        )
+        for record in (payment, invoice):
+            self.assertIn(
+                note, record.message_ids.mapped(lambda m: html2plaintext(m.body or ""))
+            )
+        # The chatter keeps Odoo's own tracking and notes as well.
+        for record, field in ((invoice, "payment_state"), (payment, "state")):
+            tracked = record.message_ids.tracking_value_ids.filtered(
+                lambda value, name=field: value.field_id.name == name
+            )
+            self.assertEqual(tracked.mapped("new_value_char"), ["Paid"], field)
+        self.assertEqual(len(payment.message_ids.filtered(lambda m: not m.body)), 1)
+        self.assertTrue(payment.move_id.message_ids, "the entry's creation note")
+
+    def print_chatter(self, label, records):
+        """Profiling aid: what the chatters and followers hold, to compare."""
+        if not os.environ.get("BILLING_SQL_PROFILE"):
+            return
+        self.env.invalidate_all()
+        _out(f"\n--- chatter {label}")
+        for record in records:
+            _out(f"  {record._name} followers: {record.message_partner_ids.ids}")
+            for message in record.message_ids.sorted("id"):
+                tracking = [
+                    (t.field_id.name, t.old_value_char, t.new_value_char)
+                    for t in message.tracking_value_ids
+                ]
+                _out(
+                    f"    {message.message_type} {message.subtype_id.name}: "
+                    f"{html2plaintext(message.body or '')!r} {tracking} "
+                    f"{message.attachment_ids.mapped('name')}"
+                )
+
+    def test_create_and_link_stay_within_the_query_budget(self):
+        # Warm-up: Odoo's caches (access rules, groups, routing, sequences).
+        warm = self.create_json(self.create_body(self.invoices[0]))
+        self.link(warm, self.invoice_url(self.invoices[0]))
+
+        fields, invoice_url = (
+            self.create_body(self.invoices[1]),
+            self.invoice_url(self.invoices[1]),
+        )
+        with self.count_queries("POST /api/payments/ (JSON)") as create:
+            body = self.create_json(fields)
+        with self.count_queries("POST link_to_invoice/") as link:
+            self.link(body, invoice_url)
+        self.assertLessEqual(create["count"], MAX_CREATE_QUERIES)
+        self.assertLessEqual(link["count"], MAX_LINK_QUERIES)
+        self.assert_books(self.payment(warm), self.invoices[0])
+        self.assert_books(self.payment(body), self.invoices[1])
+        payment = self.payment(body)
+        self.print_chatter("json", [payment, payment.move_id, self.invoices[1]])
+
+    def test_multipart_create_with_proof_stays_within_the_query_budget(self):
+        warm = self.create_multipart(self.create_body(self.invoices[0]))
+        self.link(warm, self.invoice_url(self.invoices[0]))
+
+        fields, invoice_url = (
+            self.create_body(self.invoices[2]),
+            self.invoice_url(self.invoices[2]),
+        )
+        with self.count_queries("POST /api/payments/ (multipart + proof)") as create:
+            body = self.create_multipart(fields)
+        with self.count_queries("POST link_to_invoice/ (proof payment)") as link:
+            self.link(body, invoice_url)
+        self.assertLessEqual(create["count"], MAX_CREATE_WITH_PROOF_QUERIES)
+        self.assertLessEqual(link["count"], MAX_LINK_QUERIES)
+        payment = self.payment(body)
+        self.assert_books(payment, self.invoices[2])
+        self.print_chatter("multipart", [payment, payment.move_id, self.invoices[2]])
+        # The proof: in the field byte for byte, and in one chatter note.
+        self.assertEqual(payment._billing_proof_content(), PDF)
+        notes = payment.message_ids.filtered("attachment_ids")
+        self.assertEqual(len(notes), 1)
+        self.assertEqual(notes.attachment_ids.name, "receipt.pdf")
+        self.assertEqual(notes.attachment_ids.raw, PDF)
+        self.assertIn("Proof of payment: receipt.pdf", html2plaintext(notes.body))
