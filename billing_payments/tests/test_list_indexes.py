@@ -9,6 +9,8 @@ and the plans PostgreSQL picks when sequential scans are ruled out (the test
 tables are too small for the planner to prefer an index on its own).
 """
 
+import re
+
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -80,13 +82,23 @@ class TestListIndexes(BillingCommon):
         plan = self.plan(page.select())
         self.assertIn(f"Index Only Scan using {BILLING_LIST_INDEX}", plan)
         self.assertNotIn("Sort", plan)  # the index gives the order
-        # The exact count reads an index, never the table (either list
-        # index holds every row of the domain; the planner picks the smaller).
-        count = self.plan(self.list_query().select("COUNT(*)"))
-        self.assertRegex(
-            count,
-            f"Index Only Scan using {LIST_INDEXES}",
-        )
+        # The exact count reads an index, never the table. Which index is
+        # the planner's choice: on these few rows the test company's own
+        # company_id index can win, while over 50,000 invoices the list
+        # index's index-only scan does (bench/RESULTS.md, EXPLAIN ANALYZE).
+        # What holds on any data: every column the count's WHERE reads is
+        # in the list index, whose predicate is the domain's move_type, so
+        # that index alone can answer it.
+        count_query = self.list_query()
+        count = self.plan(count_query.select("COUNT(*)"))
+        self.assertNotIn("Seq Scan", count)
+        self.assertIn("Index", count)
+        where = self.env.cr.mogrify(count_query.where_clause).decode()
+        definition = self.index_definition(BILLING_LIST_INDEX)
+        columns = set(re.findall(r'"account_move"\."(\w+)"', where))
+        self.assertIn("company_id", columns, where)  # the multi-company rule
+        for column in columns - {"move_type"}:  # move_type: the predicate
+            self.assertIn(column, definition, where)
 
     def test_growth_index_covers_the_billed_invoices(self):
         definition = self.index_definition(BILLING_GROWTH_INDEX)
