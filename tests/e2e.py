@@ -146,6 +146,14 @@ def odoo_command(database, *args, env=None, timeout=900):
     return result
 
 
+def fresh_database(database, *install_args):
+    """Create ``database`` anew (dropping a leftover one) with the addon
+    installed, no demo data; the caller drops it (``dropdb``) when done."""
+    dropdb(database)
+    subprocess.run(["createdb", database], check=True)
+    odoo_command(database, "-i", ADDON, "--without-demo=all", *install_args)
+
+
 def odoo_script(database, code, timeout=300):
     """Run ``code`` with ``env`` (superuser) bound on ``database``; its stdout."""
     program = f"""

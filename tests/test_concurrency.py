@@ -16,7 +16,6 @@ with ``-s`` (or ``-rP``) to see them.
 
 import json
 import os
-import subprocess
 import threading
 import time
 from collections import Counter
@@ -25,10 +24,9 @@ from decimal import Decimal
 import pytest
 import requests
 from e2e import (
-    ADDON,
     REQUEST_TIMEOUT,
     dropdb,
-    odoo_command,
+    fresh_database,
     odoo_script,
     psql,
     start_server,
@@ -115,11 +113,9 @@ print(json.dumps({{
 def server(tmp_path_factory):
     """The setup's uuids and key, and ``base``: a 2-worker server's URL."""
     data_dir = tmp_path_factory.mktemp("concurrency")
-    dropdb(DATABASE)
-    subprocess.run(["createdb", DATABASE], check=True)
     process = None
     try:
-        odoo_command(DATABASE, "-i", ADDON, "--without-demo=all")
+        fresh_database(DATABASE)
         setup = json.loads(odoo_script(DATABASE, SETUP).splitlines()[-1])
         process, base = start_server(
             data_dir,

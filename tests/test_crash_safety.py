@@ -32,11 +32,10 @@ from decimal import Decimal
 import pytest
 import requests
 from e2e import (
-    ADDON,
     REQUEST_TIMEOUT,
     dropdb,
     free_port,
-    odoo_command,
+    fresh_database,
     odoo_script,
     psql,
     server_command,
@@ -292,12 +291,8 @@ class Stream:
 def database(tmp_path_factory):
     """(setup uuids and key, data directory) of a new database."""
     data_dir = tmp_path_factory.mktemp("crash")
-    dropdb(DATABASE)
-    subprocess.run(["createdb", DATABASE], check=True)
     try:
-        odoo_command(
-            DATABASE, "-i", ADDON, "--without-demo=all", f"--data-dir={data_dir}"
-        )
+        fresh_database(DATABASE, f"--data-dir={data_dir}")
         setup = json.loads(odoo_script(DATABASE, SETUP).splitlines()[-1])
         yield setup, data_dir
     finally:

@@ -10,7 +10,6 @@ serialization failure, and Odoo's retry of the request replays the response.
 """
 
 import os
-import subprocess
 import threading
 import time
 import uuid
@@ -20,11 +19,10 @@ import psycopg2
 import pytest
 import requests
 from e2e import (
-    ADDON,
     REQUEST_TIMEOUT,
     SERVER_START_TIMEOUT,
     dropdb,
-    odoo_command,
+    fresh_database,
     odoo_script,
     psql,
     start_server,
@@ -65,12 +63,10 @@ print(profile.uuid, invoice.uuid, key)
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """A 2-worker server on a new database; its log keeps Odoo's retries."""
-    dropdb(DATABASE)
-    subprocess.run(["createdb", DATABASE], check=True)
     log_path = tmp_path_factory.mktemp("idempotency") / "odoo.log"
     process = None
     try:
-        odoo_command(DATABASE, "-i", ADDON, "--without-demo=all")
+        fresh_database(DATABASE)
         profile_uuid, invoice_uuid, key = odoo_script(DATABASE, SETUP).split()
         process, base = start_server(
             log_path.parent,

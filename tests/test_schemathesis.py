@@ -22,17 +22,15 @@ picks another sequence. A long run:
 
 import json
 import os
-import subprocess
 import time
 
 import pytest
 import requests
 import schemathesis
 from e2e import (
-    ADDON,
     REQUEST_TIMEOUT,
     dropdb,
-    odoo_command,
+    fresh_database,
     odoo_script,
     psql,
     start_server,
@@ -241,11 +239,9 @@ print(
 def server(tmp_path_factory):
     """(base URL, ids and key of the data) of a 2-worker server of its own."""
     server_dir = tmp_path_factory.mktemp("odoo")
-    dropdb(DATABASE)
-    subprocess.run(["createdb", DATABASE], check=True)
     process = None
     try:
-        odoo_command(DATABASE, "-i", ADDON, "--without-demo=all")
+        fresh_database(DATABASE)
         data = json.loads(odoo_script(DATABASE, SETUP).strip().splitlines()[-1])
         process, base = start_server(server_dir, DATABASE)
         # web.base.url: the links of the Waldur API name this server.

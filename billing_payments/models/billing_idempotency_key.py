@@ -73,6 +73,15 @@ class BillingIdempotencyKey(models.Model):
             ["create_date"],
         )
 
+    def _billing_in_flight(self):
+        """The 409 for a key another transaction is still answering."""
+        return IdempotencyKeyInFlight(
+            self.env._(
+                "A request with this Idempotency-Key is still being "
+                "processed; retry later."
+            )
+        )
+
     @api.model
     def _billing_claim(self, key, fingerprint):
         """Reserve ``key`` of the current user for this request, or find the
@@ -98,12 +107,7 @@ class BillingIdempotencyKey(models.Model):
             SQL("SELECT pg_try_advisory_xact_lock(%s)", advisory_lock_id(uid, key))
         )
         if not cr.fetchone()[0]:
-            raise IdempotencyKeyInFlight(
-                self.env._(
-                    "A request with this Idempotency-Key is still being "
-                    "processed; retry later."
-                )
-            )
+            raise self._billing_in_flight()
         cr.execute(
             SQL(
                 "SELECT id, request_fingerprint, response_status, response_headers,"
@@ -147,12 +151,7 @@ class BillingIdempotencyKey(models.Model):
             # Unreachable under REPEATABLE READ (a conflict with a row this
             # transaction cannot see is a serialization failure, one it can
             # see was found above); a 409 rather than a second write.
-            raise IdempotencyKeyInFlight(
-                self.env._(
-                    "A request with this Idempotency-Key is still being "
-                    "processed; retry later."
-                )
-            )
+            raise self._billing_in_flight()
         return self.browse(row[0]), None
 
     def _billing_store_response(self, status, headers, body):
