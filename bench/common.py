@@ -8,6 +8,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -28,6 +29,7 @@ from e2e import (  # noqa: E402
     ServerNotReady,
     free_port,
     odoo_command,
+    server_command,
     wait_for_server,
 )
 
@@ -112,27 +114,29 @@ def make_api_key(db):
         return key, admin.id
 
 
-def start_server(db, addons_path, port, logfile):
-    """An Odoo HTTP server of ``db`` on 127.0.0.1:``port``, once it answers."""
-    command = [
-        sys.executable,
-        "-m",
-        "odoo",
-        "-d",
+def start_server(db, port, logfile, workers=0, addons_path=ADDONS_PATH):
+    """An Odoo HTTP server of ``db`` on 127.0.0.1:``port``, once it answers.
+
+    Started with the end-to-end tests' ``server_command`` (its launcher
+    script lets a prefork server spawn its gevent process instead of
+    respawning it without end), with ``--workers=<workers>`` (0: threaded)
+    and one log line per request (query count, SQL time, other time) in
+    ``logfile``. ``addons_path`` replaces the tests' one when given.
+    """
+    launcher_dir = tempfile.mkdtemp(prefix="bench_server_")
+    command = server_command(
+        launcher_dir,
         db,
+        port,
+        f"--workers={workers}",
         f"--addons-path={addons_path}",
-        f"--db-filter=^{db}$",
-        f"--http-port={port}",
-        "--http-interface=127.0.0.1",
-        "--workers=0",
-        "--max-cron-threads=0",
-        "--log-level=warn",
         # One line per request with its query count, SQL time and the rest.
         "--log-handler=werkzeug:INFO",
         f"--logfile={logfile}",
-    ]
+    )
     logfile.unlink(missing_ok=True)
     server = subprocess.Popen(command, cwd="/")
+    server.launcher_dir = launcher_dir
     try:
         wait_for_server(f"http://127.0.0.1:{port}", server)
     except ServerNotReady as error:
@@ -148,3 +152,6 @@ def stop_server(server):
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+    launcher_dir = getattr(server, "launcher_dir", None)
+    if launcher_dir:
+        shutil.rmtree(launcher_dir, ignore_errors=True)

@@ -165,19 +165,21 @@ def create_catalogue(env, rng):
     return products
 
 
+def customer_vals(env, name, n):
+    return {
+        "name": name,
+        "is_company": True,
+        "email": f"customer{n}@example.com",
+        "street": f"{n} Customer Road",
+        "city": "Tartu",
+        "zip": "50090",
+        "country_id": env.ref("base.ee").id,
+        "vat": f"EE{200000000 + n}",
+    }
+
+
 def create_customer(env, name, n):
-    return env["res.partner"].create(
-        {
-            "name": name,
-            "is_company": True,
-            "email": f"customer{n}@example.com",
-            "street": f"{n} Customer Road",
-            "city": "Tartu",
-            "zip": "50090",
-            "country_id": env.ref("base.ee").id,
-            "vat": f"EE{200000000 + n}",
-        }
-    )
+    return env["res.partner"].create(customer_vals(env, name, n))
 
 
 def create_invoices(env, vals_list, batch=50):
@@ -322,7 +324,8 @@ def clone_growth_invoices(cr, templates, copies, today):
                              = date_trunc('month', %(today)s::date)
                         THEN extract(day FROM %(today)s::date)::int
                         ELSE 28 END
-               ) AS new_date
+               ) AS new_date,
+               NULL::int AS new_partner
           FROM generate_series(0, %(copies)s - 1) g(n)
           JOIN (SELECT id, invoice_date,
                        row_number() OVER (ORDER BY id) - 1 AS idx
@@ -331,9 +334,33 @@ def clone_growth_invoices(cr, templates, copies, today):
         """,
         {"today": today, "copies": copies, "ids": templates, "count": len(templates)},
     )
+    moves, lines = clone_moves(cr)
+    cr.execute("DROP TABLE bench_line_map")
+    cr.execute("DROP TABLE bench_move_map")
+    return moves, lines
+
+
+def clone_moves(cr, move_overrides=None, line_overrides=None):
+    """Clone the moves listed in the temp table ``bench_move_map`` in SQL.
+
+    ``bench_move_map`` has one row per clone: ``src_id`` (the move copied),
+    ``new_id`` (from account_move_id_seq), ``old_date``/``new_date`` (the
+    template's and the clone's date: every date shifts by their difference)
+    and ``new_partner`` (NULL: the template's partner). A clone gets a new
+    uuid and number (``BENCH/<id>``); its lines (new ids and uuids, listed
+    in the temp table ``bench_line_map`` that this creates and leaves for the
+    caller: ``src_id``, ``new_id``, ``new_move_id``, ``new_date``, ``delta``,
+    ``new_partner``) keep their template's amounts, taxes and tax tags.
+    ``move_overrides``/``line_overrides`` add column expressions over ``m``
+    (the map row) and ``s`` (the template move) or ``lm`` and ``s`` (line).
+    Returns (moves, lines) inserted.
+    """
     numbered = "s.name IS NOT NULL AND s.name <> '/'"
     new_name = f"CASE WHEN {numbered} THEN 'BENCH/' || m.new_id ELSE s.name END"
     delta = "(m.new_date - m.old_date)"
+    # Entries that are no invoices (payments) have no invoice date.
+    invoice_date = "CASE WHEN s.invoice_date IS NULL THEN NULL ELSE m.new_date END"
+    partner = "coalesce(m.new_partner, s.partner_id)"
     moves = insert_select(
         cr,
         "account_move",
@@ -353,13 +380,28 @@ def clone_growth_invoices(cr, templates, copies, today):
             ),
             "access_token": "NULL",
             "date": f"s.date + {delta}",
-            "invoice_date": "m.new_date",
+            "invoice_date": invoice_date,
             "invoice_date_due": f"s.invoice_date_due + {delta}",
-            "billing_year": "extract(year FROM m.new_date)::int",
-            "billing_month": "extract(month FROM m.new_date)::int",
-            "billing_period_start": "date_trunc('month', m.new_date)::date",
+            "billing_year": f"extract(year FROM {invoice_date})::int",
+            "billing_month": f"extract(month FROM {invoice_date})::int",
+            "billing_period_start": f"date_trunc('month', {invoice_date})::date",
+            "partner_id": partner,
+            "commercial_partner_id": (
+                "CASE WHEN m.new_partner IS NULL THEN s.commercial_partner_id"
+                " ELSE m.new_partner END"
+            ),
+            "partner_shipping_id": (
+                "CASE WHEN m.new_partner IS NULL OR s.partner_shipping_id IS NULL"
+                " THEN s.partner_shipping_id ELSE m.new_partner END"
+            ),
+            "invoice_partner_display_name": (
+                "CASE WHEN m.new_partner IS NULL OR s.invoice_partner_display_name"
+                " IS NULL THEN s.invoice_partner_display_name ELSE np.name END"
+            ),
+            **(move_overrides or {}),
         },
-        "FROM bench_move_map m JOIN account_move s ON s.id = m.src_id",
+        "FROM bench_move_map m JOIN account_move s ON s.id = m.src_id"
+        " LEFT JOIN res_partner np ON np.id = m.new_partner",
     )
     cr.execute(
         """
@@ -368,7 +410,8 @@ def clone_growth_invoices(cr, templates, copies, today):
                nextval('account_move_line_id_seq')::int AS new_id,
                m.new_id AS new_move_id,
                m.new_date,
-               m.new_date - m.old_date AS delta
+               m.new_date - m.old_date AS delta,
+               m.new_partner
           FROM bench_move_map m JOIN account_move_line l ON l.move_id = m.src_id
         """
     )
@@ -381,15 +424,20 @@ def clone_growth_invoices(cr, templates, copies, today):
             "uuid": NEW_UUID,
             "move_name": "nm.name",
             "date": "s.date + lm.delta",
-            "invoice_date": "lm.new_date",
+            "invoice_date": (
+                "CASE WHEN s.invoice_date IS NULL THEN NULL ELSE lm.new_date END"
+            ),
             "date_maturity": "s.date_maturity + lm.delta",
+            "partner_id": (
+                "CASE WHEN lm.new_partner IS NULL OR s.partner_id IS NULL"
+                " THEN s.partner_id ELSE lm.new_partner END"
+            ),
+            **(line_overrides or {}),
         },
         "FROM bench_line_map lm JOIN account_move_line s ON s.id = lm.src_id"
         " JOIN account_move nm ON nm.id = lm.new_move_id",
     )
     clone_lines_rels(cr)
-    cr.execute("DROP TABLE bench_line_map")
-    cr.execute("DROP TABLE bench_move_map")
     return moves, lines
 
 

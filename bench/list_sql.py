@@ -106,7 +106,7 @@ def main():
     uuid = psql(args.db, f"SELECT uuid FROM res_partner WHERE id = {customer}")
     REQUESTS[CUSTOMER_LIST] = f"/api/invoices/?page_size=100&customer_uuid={uuid}"
     port = free_port()
-    server = start_server(args.db, ADDONS_PATH, port, logfile)
+    server = start_server(args.db, port, logfile)
     base = f"http://127.0.0.1:{port}"
     try:
         session = requests.Session()

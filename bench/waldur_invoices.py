@@ -464,7 +464,7 @@ def main():
     try:
         key, uid = make_api_key(args.db)
         port = free_port()
-        server = start_server(args.db, addons_path, port, SERVER_LOG)
+        server = start_server(args.db, port, SERVER_LOG, addons_path=addons_path)
         log(f"server up on port {port} (pid {server.pid})")
         results = run_measurements(
             args.db, key, uid, info, f"http://127.0.0.1:{port}", args.repeat

@@ -26,9 +26,6 @@ import datetime
 import math
 import re
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 
 import requests
@@ -43,9 +40,9 @@ from common import (
     free_port,
     log,
     make_api_key,
+    start_server,
     stop_server,
 )
-from e2e import ServerNotReady, server_command, wait_for_server
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api
@@ -147,31 +144,6 @@ def prepare_data(db, invoices):
         )
         cr.commit()
         return result
-
-
-def start_server(db, port, directory):
-    """A ``--workers=2`` Odoo server of ``db`` logging one line per request.
-
-    bench/common.py's ``start_server`` runs threaded (``--workers=0``); the
-    write path is measured as production runs it, in prefork workers, with
-    the end-to-end tests' server command (its launcher script lets Odoo
-    spawn its gevent process).
-    """
-    command = server_command(
-        directory,
-        db,
-        port,
-        "--log-handler=werkzeug:INFO",
-        f"--logfile={SERVER_LOG}",
-    )
-    SERVER_LOG.unlink(missing_ok=True)
-    server = subprocess.Popen(command, cwd="/")
-    try:
-        wait_for_server(f"http://127.0.0.1:{port}", server)
-    except ServerNotReady as error:
-        stop_server(server)
-        sys.exit(f"{error}; see {SERVER_LOG}")
-    return server
 
 
 def run(base_url, key, profile_uuid, invoices, n):
@@ -317,14 +289,13 @@ def main():
         drop_database(args.db)
     create_database(args.db)
     server = None
-    launcher_dir = tempfile.TemporaryDirectory(prefix="write_path_")
     try:
         invoices = 2 * (WARMUPS + args.n)
         log(f"creating {invoices} posted invoices")
         profile_uuid, invoice_list = prepare_data(args.db, invoices)
         key, _uid = make_api_key(args.db)
         port = free_port()
-        server = start_server(args.db, port, launcher_dir.name)
+        server = start_server(args.db, port, SERVER_LOG, workers=WORKERS)
         log(f"server up on port {port} (pid {server.pid}, {WORKERS} workers)")
         times, paths = run(
             f"http://127.0.0.1:{port}", key, profile_uuid, invoice_list, args.n
@@ -332,7 +303,6 @@ def main():
     finally:
         if server is not None:
             stop_server(server)
-        launcher_dir.cleanup()
         if not args.keep:
             log(f"dropping {args.db}")
             drop_database(args.db)

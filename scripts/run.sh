@@ -56,5 +56,7 @@ Web client: http://127.0.0.1:$PORT/odoo (demo login admin / admin)
 
 EOT
 
-exec "$PYTHON" -m odoo -d "$DB" --db-filter="^$DB\$" --addons-path="$ADDONS_PATH" \
+# -d without --db-filter: Odoo then does not list the databases on every
+# API request (it has no session cookie), see README "Running at scale".
+exec "$PYTHON" -m odoo -d "$DB" --addons-path="$ADDONS_PATH" \
   --http-interface=127.0.0.1 --http-port="$PORT" "${ODOO_DB_ARGS[@]}"

@@ -16,7 +16,6 @@ with ``-s`` (or ``-rP``) to see them.
 
 import json
 import os
-import threading
 import time
 from collections import Counter
 from decimal import Decimal
@@ -29,6 +28,7 @@ from e2e import (
     fresh_database,
     odoo_script,
     psql,
+    race_requests,
     start_server,
 )
 from ledger import ledger_problems
@@ -137,31 +137,6 @@ def server(tmp_path_factory):
             process.terminate()
             process.wait(timeout=60)
         dropdb(DATABASE)
-
-
-def race_requests(calls, key):
-    """Send each ``(method, url, json body)`` of ``calls`` from its own
-    thread, all released at the same instant; their responses, in order."""
-    barrier = threading.Barrier(len(calls))
-    responses = [None] * len(calls)
-
-    def send(index):
-        method, url, body = calls[index]
-        barrier.wait()
-        responses[index] = requests.request(
-            method,
-            url,
-            json=body,
-            headers={"Authorization": f"Token {key}"},
-            timeout=REQUEST_TIMEOUT,
-        )
-
-    threads = [threading.Thread(target=send, args=(i,)) for i in range(len(calls))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return responses
 
 
 def race(url, key, count=2, body=None):

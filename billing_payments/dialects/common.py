@@ -123,10 +123,19 @@ def base_url():
     host the proxy forwards (``X-Forwarded-Host``/``-Proto``, which Odoo's
     ProxyFix has already applied to the request) wins.
     """
+    # A page of 100 invoices links 2,100 records: read the setting once per
+    # request and user (authentication changes the user, hence the company).
+    memo_key = (request.env.uid, request.env.company.id)
+    memo = getattr(request, "_billing_base_url", None)
+    if memo and memo[0] == memo_key:
+        return memo[1]
     httprequest = request.httprequest
     if config["proxy_mode"] and httprequest.headers.get("X-Forwarded-Host"):
-        return httprequest.host_url.rstrip("/")
-    return (request.env.company.get_base_url() or "").rstrip("/")
+        url = httprequest.host_url.rstrip("/")
+    else:
+        url = (request.env.company.get_base_url() or "").rstrip("/")
+    request._billing_base_url = (memo_key, url)
+    return url
 
 
 def absolute_url(path):

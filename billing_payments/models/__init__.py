@@ -13,5 +13,7 @@ from . import product_template
 from . import res_company
 from . import res_partner
 from . import res_users
+from . import res_users_apikeys
 from . import billing_invoice_growth_report
 from . import billing_idempotency_key
+from . import billing_xlsx_export

@@ -502,13 +502,31 @@ class AccountMove(models.Model):
         return action
 
     def action_billing_export_stats(self):
-        """Button: download this invoice's spend per offering as XLSX."""
+        """Button: download this invoice's spend per offering as XLSX; past
+        the synchronous row limit, queued (see ``billing.xlsx.export``)."""
         self.ensure_one()
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/billing_payments/invoices/{self.id}/stats.xlsx",
-            "target": "download",
-        }
+        return self.env["billing.xlsx.export"]._billing_export_action(
+            self,
+            "_billing_stats_xlsx",
+            self._billing_stats_rows_count(),
+            {
+                "type": "ir.actions.act_url",
+                "url": f"/billing_payments/invoices/{self.id}/stats.xlsx",
+                "target": "download",
+            },
+        )
+
+    def _billing_stats_rows_count(self):
+        """Table rows of these invoices' statistics export (one per invoice
+        and offering): one grouped count query, nothing built."""
+        return sum(
+            offerings
+            for _invoice, offerings in self.env["account.move.line"]._read_group(
+                self._billing_selection_lines_domain(),
+                ["move_id"],
+                ["product_id:count_distinct"],
+            )
+        )
 
     def _billing_stats_xlsx(self):
         """(file name, XLSX bytes) of this invoice's offering stats.
@@ -572,11 +590,16 @@ class AccountMove(models.Model):
         before the download starts."""
         self._billing_selection_stats_header()
         ids = ",".join(str(invoice_id) for invoice_id in self.ids)
-        return {
-            "type": "ir.actions.act_url",
-            "url": f"/billing_payments/invoices/stats.xlsx?ids={ids}",
-            "target": "download",
-        }
+        return self.env["billing.xlsx.export"]._billing_export_action(
+            self,
+            "_billing_selection_stats_xlsx",
+            self._billing_stats_rows_count(),
+            {
+                "type": "ir.actions.act_url",
+                "url": f"/billing_payments/invoices/stats.xlsx?ids={ids}",
+                "target": "download",
+            },
+        )
 
     def _billing_selection_stats_header(self):
         """The header block, currency, title and company names of a
@@ -915,34 +938,27 @@ class AccountMove(models.Model):
         ]
         amount = "amount_untaxed_signed" if untaxed else "amount_total_signed"
         places = self.env.company.currency_id.decimal_places
-
+        keys = [(period.year, period.month) for period in periods]
+        totals, others, per_customer = {}, {}, {}
+        majors = self.env["res.partner"]
         # Like a list, growth shows nothing (rather than an error) to users
         # who may not read invoices.
-        groups = []
         if self.has_access("read"):
-            # One grouped query (through the ORM: record rules apply) serves
-            # both the ranking and the series. Each (customer, month) sum is
-            # exact in SQL; the quantized sums of these are exact too.
-            groups = self._read_group(
+            majors = self._billing_growth_majors(billed, customers_count, year_ago)
+            series = self._billing_growth_series(
                 [*billed, ("billing_period_start", ">=", periods[0])],
-                ["commercial_partner_id", "billing_year", "billing_month"],
-                list(dict.fromkeys([f"{amount}:sum", "amount_total_signed:sum"])),
+                amount,
+                majors,
+                periods[-1],
             )
-        majors = self._billing_growth_majors(groups, customers_count, year_ago)
-        last = (periods[-1].year, periods[-1].month)
-        totals, others, per_customer = {}, {}, {}
-        for partner, year, month, value, *_total in groups:
-            key = (year, month)
-            if not year or key > last:
-                continue  # a later month counts in the ranking only
-            value = quantize(value, places)
-            totals[key] = totals.get(key, 0) + value
-            if partner and partner in majors:
-                per_customer[(partner.id, *key)] = value
-            else:
-                others[key] = others.get(key, 0) + value
-
-        keys = [(period.year, period.month) for period in periods]
+            for partner_id, year, month, value in series:
+                key = (year, month)
+                value = quantize(value, places)
+                totals[key] = totals.get(key, 0) + value
+                if partner_id:
+                    per_customer[(partner_id, *key)] = value
+                else:
+                    others[key] = others.get(key, 0) + value
         return {
             "periods": periods,
             "total": [totals.get(key, 0) for key in keys],
@@ -953,45 +969,57 @@ class AccountMove(models.Model):
             ],
         }
 
-    def _billing_growth_majors(self, groups, customers_count, year_ago):
+    def _billing_growth_majors(self, billed, customers_count, year_ago):
         """The ``customers_count`` customers with the largest invoiced total
-        since ``year_ago``, from the (customer, year, month, ..., total) groups.
+        since ``year_ago`` (Waldur ranks the invoices "created" since then;
+        an invoice's billing period starts on the 1st of its month).
 
-        Waldur ranks by the invoices "created" since a year ago: as its
-        invoices are dated the 1st, the first month counts only on the 1st.
-        Ties are broken as ``_read_group`` orders customers (res.partner's
-        order); only a tie across the cut costs that query.
+        One grouped query of at most ``customers_count`` groups: SQL sums
+        and ranks, ties at the cut broken by res.partner's order.
         """
-        partners = self.env["res.partner"]
         if not customers_count:
-            return partners
-        places = self.env.company.currency_id.decimal_places
-        since = (year_ago.year, year_ago.month) if year_ago.day == 1 else None
-        if since is None:
-            month_after = year_ago + relativedelta(months=1)
-            since = (month_after.year, month_after.month)
-        ranking = {}
-        for partner, year, month, *_value, total in groups:
-            if partner and year and (year, month) >= since:
-                ranking[partner] = ranking.get(partner, 0) + quantize(total, places)
-        ranked = sorted(ranking.items(), key=lambda item: item[1], reverse=True)
-        if len(ranked) <= customers_count:
-            return partners.union(*ranking)
-        cut = ranked[customers_count - 1][1]
-        above = [partner for partner, total in ranked if total > cut]
-        tied = [partner for partner, total in ranked if total == cut]
-        if len(above) + len(tied) <= customers_count:
-            return partners.union(*above, *tied)
-        # A tie across the cut: let SQL order the customers as it always did.
+            return self.env["res.partner"]
         ranked = self._read_group(
             [
-                ("move_type", "=", "out_invoice"),
-                ("billing_state", "in", BILLED_STATES),
+                *billed,
                 ("billing_period_start", ">=", year_ago),
+                ("commercial_partner_id", "!=", False),
             ],
             ["commercial_partner_id"],
             ["amount_total_signed:sum"],
             order="amount_total_signed:sum desc, commercial_partner_id",
             limit=customers_count,
         )
-        return partners.union(*(partner for partner, _total in ranked))
+        return self.env["res.partner"].union(*(partner for partner, _total in ranked))
+
+    def _billing_growth_series(self, domain, amount, majors, last_period):
+        """(major customer id or None, year, month, sum of ``amount``) of the
+        invoices of ``domain`` up to ``last_period``'s month: the majors' own
+        series, everybody else summed under None.
+
+        One query of at most 13 × (majors + 1) rows whatever the number of
+        invoices and customers. The invoices are found by ``_search``, so
+        record rules and the user's companies apply as in any search.
+        """
+        query = self._search(
+            [*domain, ("billing_period_start", "<=", last_period)], order=None
+        )
+        table = SQL.identifier(self._table)
+        partner = SQL("%s.commercial_partner_id", table)
+        major = SQL(
+            "CASE WHEN %s = ANY(%s) THEN %s END", partner, majors.ids or [0], partner
+        )
+        self.env.cr.execute(
+            SQL(
+                "SELECT %s, %s.billing_year, %s.billing_month, SUM(%s.%s) "
+                "FROM %s WHERE %s GROUP BY 1, 2, 3",
+                major,
+                table,
+                table,
+                table,
+                SQL.identifier(amount),
+                query.from_clause,
+                query.where_clause,
+            )
+        )
+        return self.env.cr.fetchall()

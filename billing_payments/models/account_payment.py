@@ -2,8 +2,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import base64
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import create_index
 
 from ..exceptions import BillingConflictError, ProofRejected
 from ..utils import MIN_DATE_YEAR, proof_is_markup, sniff_proof_mimetype
@@ -16,6 +17,8 @@ PROOF_DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 # stay as the customer sent it, and PIL raises errors that Odoo does not
 # catch (a 500) on a damaged file that only starts like a PNG or a JPEG.
 AS_UPLOADED = {"image_no_postprocess": True}
+
+BILLING_PAYMENT_DATE_INDEX = "account_payment_billing_date_index"
 
 
 class AccountPayment(models.Model):
@@ -56,6 +59,21 @@ class AccountPayment(models.Model):
         copy=False,
         help="When the payment was last cancelled (the APIs' deletion time).",
     )
+
+    def init(self):
+        """The Space Invoices payment lists' index (issue 13): their default
+        order, newest first, over the customer payments they list, so that a
+        page of a date range reads its rows in order instead of scanning
+        every payment."""
+        result = super().init()
+        create_index(
+            self.env.cr,
+            BILLING_PAYMENT_DATE_INDEX,
+            self._table,
+            ["date DESC", "id", "company_id", "state"],
+            where="partner_type = 'customer' AND payment_type = 'inbound'",
+        )
+        return result
 
     @api.depends("journal_id")
     def _compute_payment_channel(self):
@@ -554,23 +572,49 @@ class AccountPayment(models.Model):
         )
 
     def _billing_reconcile(self, invoices):
-        """Link to ``invoices`` and reconcile with their open receivable lines."""
+        """Link to ``invoices`` and reconcile with their open receivable lines.
+
+        As Odoo's register-payment wizard does: reconcile, then link. The
+        link is the same row of ``account_move__account_payment`` whichever
+        side writes it; written from the payment, it skips what a write of
+        the invoices would run for nothing (their dynamic lines
+        re-synchronised, their balance checked), and after the
+        reconciliation the payment's state is recomputed once. The invoices'
+        write access is still required, as writing them would.
+        """
         if not invoices:
             return
-        invoices.matched_payment_ids |= self
-        if self.state == "draft":
-            return  # nothing posted to reconcile yet
-        lines = self._billing_receivable_lines().filtered(
-            lambda line: not line.reconciled
-        )
-        lines |= invoices.line_ids.filtered(
-            lambda line: (
-                line.account_id.account_type == "asset_receivable"
-                and not line.reconciled
+        invoices.check_access("write")
+        if self.state != "draft":  # else nothing is posted to reconcile yet
+            lines = self._billing_receivable_lines().filtered(
+                lambda line: not line.reconciled
             )
+            lines |= invoices.line_ids.filtered(
+                lambda line: (
+                    line.account_id.account_type == "asset_receivable"
+                    and not line.reconciled
+                )
+            )
+            if len(lines.move_id) > 1:
+                exchange = self._billing_exchange_difference_possible(lines)
+                lines.with_context(no_exchange_difference=not exchange).reconcile()
+        self.write({"invoice_ids": [Command.link(invoice.id) for invoice in invoices]})
+
+    @api.model
+    def _billing_exchange_difference_possible(self, lines):
+        """Whether reconciling ``lines`` could need an exchange difference entry.
+
+        Not when every line is in its company's currency (amounts in currency
+        equal balances, so no rate can leave a difference) and the company
+        uses no cash basis taxes (whose rounding fix shares that entry). Odoo
+        would then look up the exchange journal and its numbering for an
+        entry with no lines; ``no_exchange_difference`` skips that search.
+        """
+        return bool(
+            len(lines.currency_id) > 1
+            or lines.currency_id != lines.company_currency_id
+            or any(lines.company_id.mapped("tax_exigibility"))
         )
-        if len(lines.move_id) > 1:
-            lines.reconcile()
 
     def _billing_unreconcile(self, invoices):
         """Remove the partial reconciliations between this payment and ``invoices``."""

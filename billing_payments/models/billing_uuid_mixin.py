@@ -67,6 +67,12 @@ class BillingUuidMixin(models.AbstractModel):
         PostgreSQL aborts the waiter with a serialization failure, Odoo retries
         it, and the retry sees the committed result (e.g. the invoice already
         paid: 409). No double payment or reconciliation can come of a race.
+
+        The cache is kept: Odoo's transactions are REPEATABLE READ, so once
+        the lock is granted the row is the one this transaction's snapshot
+        (and its cache) already holds; a row changed since then raises the
+        serialization failure instead. Re-reading it would cost queries and
+        could not see anything newer.
         """
         if not self:
             return
@@ -77,7 +83,6 @@ class BillingUuidMixin(models.AbstractModel):
                 tuple(self.ids),
             )
         )
-        self.invalidate_recordset()
 
     def _billing_log_note(self, body, files=()):
         """Log an internal note in this record's chatter, with ``files``

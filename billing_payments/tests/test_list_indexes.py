@@ -21,6 +21,7 @@ from ..models.account_move import (
     BILLING_GROWTH_INDEX,
     BILLING_LIST_INDEX,
 )
+from ..models.account_payment import BILLING_PAYMENT_DATE_INDEX
 from .common import BillingCommon
 
 LIST_COLUMNS = (
@@ -110,3 +111,24 @@ class TestListIndexes(BillingCommon):
         self.assertIn("((move_type)::text = 'out_invoice'::text)", definition)
         for state in BILLED_STATES:
             self.assertIn(f"'{state}'::character varying", definition)
+
+    def test_payment_date_index_serves_a_dated_page(self):
+        """Space Invoices' default order (date DESC) over a date range reads
+        the payments in order from the index: no sort, no table scan."""
+        definition = self.index_definition(BILLING_PAYMENT_DATE_INDEX)
+        self.assertIn("(date DESC, id, company_id, state)", definition)
+        self.assertIn("'customer'", definition)
+        self.assertIn("'inbound'", definition)
+        payments = self.env["account.payment"].with_user(self.billing_user)
+        page = payments._search(
+            [
+                ("partner_type", "=", "customer"),
+                ("payment_type", "=", "inbound"),
+                ("date", ">=", "2026-01-01"),
+            ],
+            order="date desc, id",
+            limit=100,
+        )
+        plan = self.plan(page.select())
+        self.assertIn(BILLING_PAYMENT_DATE_INDEX, plan)
+        self.assertNotIn("Sort", plan)

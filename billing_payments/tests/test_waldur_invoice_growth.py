@@ -79,21 +79,55 @@ class TestWaldurInvoiceGrowth(GrowthInvoicesCommon):
         self.assertEqual(body["total_periods"], [0] * 13)
         self.assertEqual(body["customer_periods"], [])
 
-    def test_growth_costs_at_most_six_queries(self):
-        """One grouped query for ranking and series, whatever the invoices:
-        the rest is the user, company and currency, and the majors' names."""
+    def test_growth_costs_at_most_seven_queries(self):
+        """Two grouped queries whatever the invoices and customers: the
+        ranking (at most ``customers_count`` rows) and the series (at most
+        13 × (majors + 1) rows); the rest is the user, company and currency,
+        and the majors' names."""
         moves = self.env["account.move"].with_user(self.billing_user)
         moves._billing_growth(customers_count=2)  # warms the access rules
         self.env.invalidate_all()
         before = self.cr.sql_log_count
         growth = moves._billing_growth(customers_count=2)
-        self.assertLessEqual(self.cr.sql_log_count - before, 6)
+        self.assertLessEqual(self.cr.sql_log_count - before, 7)
         self.assertEqual(
             [partner.name for partner, _series in growth["customers"]],
             ["Alpha Middle", "Zeta Big"],
         )
         self.assertEqual(growth["total"][12], 1560)
         self.assertEqual(growth["other"][11], 120)
+
+    def test_growth_rows_do_not_grow_with_the_customers(self):
+        """The series query sums every customer but the majors in SQL: 30
+        more customers add no row to what Python reads."""
+        moves = self.env["account.move"].with_user(self.billing_user)
+        billed = [
+            ("move_type", "=", "out_invoice"),
+            ("billing_state", "!=", "canceled"),
+        ]
+        start = self.this_month - relativedelta(months=12)
+
+        def series_rows():
+            majors = moves._billing_growth_majors(billed, 1, start)
+            self.assertEqual(len(majors), 1)
+            return moves._billing_growth_series(
+                [*billed, ("billing_period_start", ">=", start)],
+                "amount_total_signed",
+                majors,
+                self.this_month,
+            )
+
+        before = series_rows()
+        for index in range(30):
+            partner = self.env["res.partner"].create({"name": f"Small {index}"})
+            self.growth_invoice(partner, index % 13, 1.0)
+        after = series_rows()
+        others = [row for row in after if not row[0]]
+        # One "everybody else" row per month, one row per month of the major.
+        self.assertEqual(len(others), len({(row[1], row[2]) for row in others}))
+        self.assertEqual(len(others), 13)
+        self.assertLessEqual(len(after), 2 * 13)
+        self.assertGreater(len(after), len(before) - 1)
 
     def test_growth_tie_across_the_cut_ranks_by_partner_order(self):
         """Equal totals at the cut: res.partner's order (name) decides, as

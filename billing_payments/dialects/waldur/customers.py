@@ -79,6 +79,39 @@ def find(customer_uuid):
     return partner
 
 
+# The columns ``customer_details`` and ``issuer_details`` read. Fetching just
+# these (``prefetch_details``) spares reading the ~60 columns of every partner
+# and ~100 of every company that Odoo's prefetching would read.
+PARTNER_DETAIL_FIELDS = [
+    "uuid",
+    "name",
+    "street",
+    "street2",
+    "city",
+    "zip",
+    "country_id",
+    "email",
+    "phone",
+    "mobile",
+    "vat",
+]
+COUNTRY_DETAIL_FIELDS = ["code", "name", "phone_code"]
+
+
+def prefetch_details(partners=None, companies=None):
+    """Read at once what the details of ``partners`` and ``companies`` show:
+    one query per model for any number of them."""
+    env = request.env
+    partners = partners or env["res.partner"]
+    if companies:
+        companies.fetch(["name", "partner_id"])
+        partners |= companies.partner_id
+    if partners:
+        partners.fetch(PARTNER_DETAIL_FIELDS)
+        partners.country_id.fetch(COUNTRY_DETAIL_FIELDS)
+        partners.bank_ids.fetch(["acc_number", "bank_id"])
+
+
 def _address(partner):
     parts = [partner.street, partner.street2, partner.city]
     return ", ".join(part for part in parts if part)

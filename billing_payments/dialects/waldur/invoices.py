@@ -18,7 +18,7 @@ from ...money import to_decimal
 from ...utils import GROWTH_MAX_CUSTOMERS, is_http_url
 from .. import common
 from . import detail_url, find_by_uuid, validation_error
-from .customers import customer_details, issuer_details
+from .customers import customer_details, issuer_details, prefetch_details
 from .fields import (
     DATE,
     INTEGER,
@@ -253,6 +253,10 @@ def render_invoices(moves, field_names=FIELD_NAMES):
     if {"items", "compensations", "incurred_costs"} & set(field_names):
         for line in product_lines(moves):
             by_move[line.move_id.id].append(line)
+    prefetch_details(
+        moves.commercial_partner_id if "customer_details" in field_names else None,
+        moves.company_id if "issuer_details" in field_names else None,
+    )
     # The same few companies issue every invoice of a page: render each once.
     issuers = {}
     if "issuer_details" in field_names:
