@@ -19,7 +19,7 @@ from pathlib import Path
 
 import requests
 from common import (
-    ADDONS_PATH,
+    BENCH_ADDONS_PATH,
     check_postgres,
     db_exists,
     log,
@@ -95,7 +95,7 @@ def main():
     if not db_exists(args.db):
         raise SystemExit(f"{args.db} does not exist: run waldur_invoices.py --keep")
     odoo.tools.config.parse_config(
-        [f"--addons-path={ADDONS_PATH}", "--log-level=warn"], setup_logging=True
+        [f"--addons-path={BENCH_ADDONS_PATH}", "--log-level=warn"], setup_logging=True
     )
     logfile = Path(f"/tmp/{args.db}_list_sql.log")
     key, _uid = make_api_key(args.db)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Latency and query count of Waldur's payment write path over real HTTP.
 
-    python3 bench/write_path.py [--db bench_NAME] [--n N] [--keep]
+    python3 bench/write_path.py [--db bench_NAME] [--n N] [--keep] [--json PATH]
 
 Builds a database (default ``bench_h8``) with billing_payments, one customer
 with an active payment profile and 2 x (N + warm-ups) posted invoices, then
@@ -13,7 +13,8 @@ serves it with a real Odoo server (``--workers=2``) and sends, one at a time:
 
 It prints, per request kind, the median and p95 wall time as the client sees
 it, and the SQL queries per request read from the server's request log line
-(werkzeug at INFO: ``... <queries> <sql time> <other time>``). The first
+(werkzeug at INFO: ``... <queries> <sql time> <other time>``; the log is
+``/tmp/<db>_write_path.log``), and with ``--json`` writes them to a file. The first
 ``WARMUPS`` pairs of each kind warm the workers and are not counted. Each
 response is checked (201/200, the invoice paid), so a broken write path
 cannot produce figures.
@@ -23,15 +24,17 @@ This is a benchmark, not a test: nothing here is collected by pytest.
 
 import argparse
 import datetime
+import json
 import math
 import re
 import statistics
+import tempfile
 import time
+from pathlib import Path
 
 import requests
 from common import (
-    ADDONS_PATH,
-    REPO_ROOT,
+    BENCH_ADDONS_PATH,
     check_postgres,
     create_database,
     db_exists,
@@ -48,7 +51,6 @@ import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
 
-SERVER_LOG = REPO_ROOT / "bench" / "write_path_server.log"  # bench/*.log: ignored
 DB_PREFIX = "bench_"
 DEFAULT_DB = "bench_h8"
 DEFAULT_N = 30
@@ -71,6 +73,7 @@ def parse_args():
     parser.add_argument(
         "--keep", action="store_true", help="keep the database afterwards"
     )
+    parser.add_argument("--json", type=Path, help="write the figures there too")
     args = parser.parse_args()
     if not re.fullmatch(rf"{DB_PREFIX}\w+", args.db):
         parser.error(f"the database name must be {DB_PREFIX!r} + letters/digits/_")
@@ -146,48 +149,71 @@ def prepare_data(db, invoices):
         return result
 
 
-def run(base_url, key, profile_uuid, invoices, n):
-    """Per request kind, the wall times (s) and the paths sent, in order."""
+def api_session(key):
+    """A keep-alive session sending the API key on every request."""
     session = requests.Session()
     session.headers["Authorization"] = f"Token {key}"
-    profile_url = f"{base_url}/api/payment-profiles/{profile_uuid}/"
+    return session
+
+
+def create_and_link(session, base_url, profile_uuid, invoice, multipart=False):
+    """(create s, link s, link path) of one payment of ``invoice``.
+
+    ``invoice`` is (uuid, total) of a created (unpaid) invoice of the
+    profile's customer: ``POST /api/payments/`` for its total (JSON, or
+    multipart with a PDF proof), then ``link_to_invoice``; both answers and
+    the link itself are checked, so a broken write path gives no figure.
+    """
+    invoice_uuid, total = invoice
+    fields = {
+        "profile": f"{base_url}/api/payment-profiles/{profile_uuid}/",
+        "date_of_payment": datetime.date.today().isoformat(),
+        "sum": total,
+    }
+    kwargs = {"json": fields}
+    if multipart:
+        kwargs = {
+            "data": fields,
+            "files": {"proof": ("receipt.pdf", PDF, "application/pdf")},
+        }
+    started = time.perf_counter()
+    response = session.post(
+        f"{base_url}/api/payments/", timeout=REQUEST_TIMEOUT, **kwargs
+    )
+    create_elapsed = time.perf_counter() - started
+    expect(response.status_code == 201, f"create: {response.text[:300]}")
+    payment_uuid = response.json()["uuid"]
+    link_path = f"/api/payments/{payment_uuid}/link_to_invoice/"
+    started = time.perf_counter()
+    linked = session.post(
+        base_url + link_path,
+        json={"invoice": f"{base_url}/api/invoices/{invoice_uuid}/"},
+        timeout=REQUEST_TIMEOUT,
+    )
+    link_elapsed = time.perf_counter() - started
+    expect(linked.status_code == 200, f"link: {linked.text[:300]}")
+    detail = session.get(
+        f"{base_url}/api/payments/{payment_uuid}/", timeout=REQUEST_TIMEOUT
+    ).json()
+    expect(detail["invoice_uuid"] == invoice_uuid, f"linked: {detail}")
+    return create_elapsed, link_elapsed, link_path
+
+
+def run(base_url, key, profile_uuid, invoices, n):
+    """Per request kind, the wall times (s) and the paths sent, in order."""
+    session = api_session(key)
     times = {"create_json": [], "create_multipart": [], "link": []}
     paths = {kind: [] for kind in times}
     pending = iter(invoices)
     for kind in ("create_json", "create_multipart"):
         for i in range(WARMUPS + n):
-            invoice_uuid, total = next(pending)
-            fields = {
-                "profile": profile_url,
-                "date_of_payment": datetime.date.today().isoformat(),
-                "sum": total,
-            }
-            kwargs = {"json": fields}
-            if kind == "create_multipart":
-                kwargs = {
-                    "data": fields,
-                    "files": {"proof": ("receipt.pdf", PDF, "application/pdf")},
-                }
-            started = time.perf_counter()
-            response = session.post(
-                f"{base_url}/api/payments/", timeout=REQUEST_TIMEOUT, **kwargs
+            elapsed, link_elapsed, link_path = create_and_link(
+                session,
+                base_url,
+                profile_uuid,
+                next(pending),
+                multipart=kind == "create_multipart",
             )
-            elapsed = time.perf_counter() - started
-            expect(response.status_code == 201, f"{kind}: {response.text[:300]}")
-            payment_uuid = response.json()["uuid"]
-            link_path = f"/api/payments/{payment_uuid}/link_to_invoice/"
-            started = time.perf_counter()
-            linked = session.post(
-                base_url + link_path,
-                json={"invoice": f"{base_url}/api/invoices/{invoice_uuid}/"},
-                timeout=REQUEST_TIMEOUT,
-            )
-            link_elapsed = time.perf_counter() - started
-            expect(linked.status_code == 200, f"link: {linked.text[:300]}")
-            detail = session.get(
-                f"{base_url}/api/payments/{payment_uuid}/", timeout=REQUEST_TIMEOUT
-            ).json()
-            expect(detail["invoice_uuid"] == invoice_uuid, f"linked: {detail}")
             if i >= WARMUPS:
                 times[kind].append(elapsed)
                 times["link"].append(link_elapsed)
@@ -196,10 +222,10 @@ def run(base_url, key, profile_uuid, invoices, n):
     return times, paths
 
 
-def logged_queries():
+def logged_queries(logfile):
     """[(method, path, status, queries)] of the server's request lines, in order."""
     found = []
-    for line in SERVER_LOG.read_text(errors="replace").splitlines():
+    for line in logfile.read_text(errors="replace").splitlines():
         match = REQUEST_LINE.search(line)
         if match:
             found.append(
@@ -247,23 +273,38 @@ def query_counts(paths, logged):
     return counts
 
 
-def print_table(times, counts):
-    rows = [("request", "median ms", "p95 ms", "runs", "queries (median, min-max)")]
-    labels = {
-        "create_json": "POST /api/payments/ (JSON)",
-        "create_multipart": "POST /api/payments/ (multipart + PDF proof)",
-        "link": "POST /api/payments/{uuid}/link_to_invoice/",
+LABELS = {
+    "create_json": "POST /api/payments/ (JSON)",
+    "create_multipart": "POST /api/payments/ (multipart + PDF proof)",
+    "link": "POST /api/payments/{uuid}/link_to_invoice/",
+}
+
+
+def figures(times, counts):
+    """Per request kind: its summary and its queries (median, min, max)."""
+    return {
+        kind: {
+            "request": label,
+            **summary(times[kind]),
+            "queries": statistics.median(counts[kind]),
+            "queries_min": min(counts[kind]),
+            "queries_max": max(counts[kind]),
+        }
+        for kind, label in LABELS.items()
     }
-    for kind, label in labels.items():
-        stats = summary(times[kind])
-        queries = counts[kind]
+
+
+def print_table(times, found):
+    rows = [("request", "median ms", "p95 ms", "runs", "queries (median, min-max)")]
+    for kind in LABELS:
+        stats = found[kind]
         rows.append(
             (
-                label,
+                stats["request"],
                 str(stats["median_ms"]),
                 str(stats["p95_ms"]),
                 str(stats["runs"]),
-                f"{statistics.median(queries):g}, {min(queries)}-{max(queries)}",
+                f"{stats['queries']:g}, {stats['queries_min']}-{stats['queries_max']}",
             )
         )
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
@@ -281,13 +322,18 @@ def main():
     args = parse_args()
     check_postgres()
     odoo.tools.config.parse_config(
-        [f"--addons-path={ADDONS_PATH}", "--log-level=warn", "--max-cron-threads=0"],
+        [
+            f"--addons-path={BENCH_ADDONS_PATH}",
+            "--log-level=warn",
+            "--max-cron-threads=0",
+        ],
         setup_logging=True,
     )
     if db_exists(args.db):
         log(f"dropping the existing {args.db}")
         drop_database(args.db)
     create_database(args.db)
+    server_log = Path(tempfile.gettempdir()) / f"{args.db}_write_path.log"
     server = None
     try:
         invoices = 2 * (WARMUPS + args.n)
@@ -295,7 +341,7 @@ def main():
         profile_uuid, invoice_list = prepare_data(args.db, invoices)
         key, _uid = make_api_key(args.db)
         port = free_port()
-        server = start_server(args.db, port, SERVER_LOG, workers=WORKERS)
+        server = start_server(args.db, port, server_log, workers=WORKERS)
         log(f"server up on port {port} (pid {server.pid}, {WORKERS} workers)")
         times, paths = run(
             f"http://127.0.0.1:{port}", key, profile_uuid, invoice_list, args.n
@@ -306,7 +352,10 @@ def main():
         if not args.keep:
             log(f"dropping {args.db}")
             drop_database(args.db)
-    print_table(times, query_counts(paths, logged_queries()))
+    found = figures(times, query_counts(paths, logged_queries(server_log)))
+    if args.json:
+        args.json.write_text(json.dumps(found, indent=2) + "\n")
+    print_table(times, found)
 
 
 if __name__ == "__main__":

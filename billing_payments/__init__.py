@@ -3,4 +3,4 @@
 from . import models
 from . import controllers
 from . import wizards
-from .hooks import pre_init_hook
+from .hooks import pre_init_hook, uninstall_hook

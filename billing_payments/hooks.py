@@ -20,6 +20,7 @@ from odoo import fields
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
+from . import invoice_counts
 from .models.account_move import PAID_PAYMENT_STATES
 
 TABLE = "account_move"
@@ -84,3 +85,9 @@ def pre_init_hook(env):
             ),
         )
     )
+
+
+def uninstall_hook(env):
+    """What ``account.move.init()`` created outside the ORM: the invoice
+    list's kept counts (their trigger, its function and their table)."""
+    invoice_counts.uninstall(env.cr)

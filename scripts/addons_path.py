@@ -1,4 +1,5 @@
-"""Print the addons path to run this addon with: this repository, then Odoo's.
+"""Print the addons path to run this addon with: this repository, the
+optional companion addons of .cache/addons (when installed), then Odoo's.
 
     python3 scripts/addons_path.py
 
@@ -7,12 +8,18 @@ and tests/e2e.py import it. Passing ``--addons-path`` replaces Odoo's default
 path, so Odoo's own addons directories must be added back: ``odoo/addons``
 (base, which Odoo re-adds anyway) and ``../addons`` next to the package,
 where ``account`` lives in a git clone of odoo/odoo.
+
+scripts/extra_addons.sh installs OCA queue_job with ``pip install --target
+.cache/addons`` (never into site-packages, where it would shadow an editable
+Odoo): its addons live in ``.cache/addons/odoo/addons``.
 """
 
 import importlib.util
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# Where scripts/extra_addons.sh installs the companion addons' wheels.
+EXTRA_ADDONS_DIR = REPO_ROOT / ".cache" / "addons"
 
 
 def odoo_core_addons_dirs():
@@ -34,9 +41,17 @@ def odoo_core_addons_dirs():
     ]
 
 
+def extra_addons_dirs():
+    """The companion addons' directory of a ``pip install --target``, when
+    it holds at least one module (nothing before scripts/extra_addons.sh)."""
+    path = EXTRA_ADDONS_DIR / "odoo" / "addons"
+    return [str(path)] if any(path.glob("*/__manifest__.py")) else []
+
+
 def addons_path():
-    """This repository first, then Odoo's own addons, comma-separated."""
-    return ",".join([str(REPO_ROOT), *odoo_core_addons_dirs()])
+    """This repository first, then the installed companion addons, then
+    Odoo's own addons, comma-separated."""
+    return ",".join([str(REPO_ROOT), *extra_addons_dirs(), *odoo_core_addons_dirs()])
 
 
 if __name__ == "__main__":

@@ -59,6 +59,14 @@ compute_addons_path() {
     die 2 "Could not compute the addons path (scripts/addons_path.py failed)."
 }
 
+# Installs the optional companion addons the tests use (OCA queue_job, pinned
+# in scripts/extra_addons.sh) into .cache/addons, never site-packages; exits
+# with its message when that fails (e.g. the package index is unreachable).
+# Run it before compute_addons_path, which adds .cache/addons when present.
+ensure_extra_addons() {
+  "$BASH" "$REPO_ROOT/scripts/extra_addons.sh" || exit $?
+}
+
 # --- Browser for the tours -------------------------------------------------
 
 # Prints the Chrome/Chromium executable that Odoo's test browser

@@ -31,6 +31,10 @@ run_check "ruff format" "$PYTHON" -m ruff format --check .
 run_check "pylint-odoo (mandatory)" "$PYTHON" -m pylint --rcfile=.pylintrc-mandatory "$ADDON"
 # The modules behind the console scripts oca-checks-odoo-module and oca-checks-po.
 run_check "oca-checks-odoo-module" "$PYTHON" -m oca_pre_commit_hooks.cli "$ADDON/__manifest__.py"
+# The benchmarks' no-op route addon (bench/addons, never shipped) is held to the same checks.
+BENCH_ADDON=bench/addons/billing_bench_floor
+run_check "pylint-odoo (bench floor addon)" "$PYTHON" -m pylint --rcfile=.pylintrc-mandatory "$BENCH_ADDON"
+run_check "oca-checks (bench floor addon)" "$PYTHON" -m oca_pre_commit_hooks.cli "$BENCH_ADDON/__manifest__.py"
 shopt -s nullglob
 po_files=("$ADDON"/i18n/*.po "$ADDON"/i18n/*.pot)
 shopt -u nullglob

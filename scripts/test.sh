@@ -5,10 +5,12 @@
 #   scripts/test.sh [pytest args...]     e.g. scripts/test.sh -k profile -x
 #
 # Steps: find (or install) the browser for the tours (ensure_chromium in
-# lib.sh); lint (scripts/lint.sh); create billing_test_<pid> ($BILLING_TEST_DB
-# when set; it must not exist yet); install the addon without demo data; fix
-# its planner statistics (below); run pytest-odoo on billing_payments/tests and
-# tests/, with the ten slowest tests listed. The database (and its filestore)
+# lib.sh); install OCA queue_job into .cache/addons when missing
+# (scripts/extra_addons.sh); lint (scripts/lint.sh); create
+# billing_test_<pid> ($BILLING_TEST_DB when set; it must not exist yet);
+# install the addon without demo data; fix its planner statistics (below);
+# run pytest-odoo on billing_payments/tests and tests/, with the ten slowest
+# tests listed. The database (and its filestore)
 # is dropped on exit, failed or not. Prints its own duration and how many SQL
 # statements of the test database took more than a second.
 # Fails when anything fails, when no test ran, or when no test passed.
@@ -35,6 +37,9 @@ install_python_deps requirements.txt requirements-test.txt
 # The browser tours (test_browser_tours.py) need Chrome/Chromium: found, or
 # installed (Debian's chromium, as root), or this stops here naming it.
 ensure_chromium
+# OCA queue_job for tests/test_queue_job_export.py: into .cache/addons (on the
+# addons path from then on), or this stops here saying what failed.
+ensure_extra_addons
 odoo_db_args
 compute_addons_path
 

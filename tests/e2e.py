@@ -59,6 +59,26 @@ def free_port_in(ports, variable):
     raise RuntimeError(f"no free port in {variable}={ports}")
 
 
+def gevent_port(http_port):
+    """A free port other than ``http_port`` for the server's gevent process.
+
+    Odoo's default (8072) is taken as soon as another prefork server runs on
+    the machine; its gevent process then fails to bind, and the master
+    respawns it again and again. In the ports of ``BILLING_TEST_HTTP_PORTS``
+    when it is set, else one the system picks.
+    """
+    ports = os.environ.get(PORTS_VARIABLE)
+    first, last = (int(p) for p in ports.split("-")) if ports else (0, 0)
+    for lower, upper in ((http_port + 1, last), (first, http_port - 1)):
+        if ports and lower <= upper:
+            with contextlib.suppress(RuntimeError):
+                return free_port_in(f"{lower}-{upper}", PORTS_VARIABLE)
+    port = free_port() if not ports else None
+    if not port or port == http_port:
+        raise RuntimeError(f"no free gevent port besides {http_port}")
+    return port
+
+
 # Odoo's prefork server starts its gevent process as `python <argv[0]>
 # gevent`. Run as `python -m odoo`, argv[0] is odoo/__main__.py, which cannot
 # run as a script: the master respawns it without end, logging hundreds of
@@ -86,6 +106,7 @@ def server_command(directory, database, port, *extra, data_dir=None):
         # request without a session cookie, as every API call is (3–6 ms).
         "--http-interface=127.0.0.1",
         f"--http-port={port}",
+        f"--gevent-port={gevent_port(port)}",
         "--workers=2",
         "--max-cron-threads=0",
         "--log-level=warn",
@@ -626,3 +647,10 @@ def race_requests(calls, key):
     for thread in threads:
         thread.join()
     return responses
+
+
+def fresh_database_with(database, modules, *install_args):
+    """``fresh_database`` with the addons ``modules`` (on the addons path,
+    such as queue_job of scripts/extra_addons.sh) installed too, from a
+    template of their own. Odoo keeps the last ``-i`` of its command line."""
+    return fresh_database(database, "-i", ",".join([ADDON, *modules]), *install_args)

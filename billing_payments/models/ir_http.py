@@ -102,8 +102,10 @@ class IrHttp(models.AbstractModel):
         result = super()._post_dispatch(response)
         if getattr(request, "billing_dialect", None):
             # Every GET of both dialects that a key authenticated: an ETag,
-            # and a 304 when the client already holds this answer (the
-            # public documentation routes stay untagged and no-store).
+            # and a 304 when the client already holds this answer. Most
+            # endpoints fingerprinted their answer before rendering it
+            # (common.Validator); the others get a tag of the rendered body
+            # here. The public documentation routes stay untagged, no-store.
             if request.env.uid:
                 common.conditional_response(request.httprequest, response)
             common.protect_response(response)

@@ -42,9 +42,11 @@ from . import test_hostile_writes
 from . import test_idempotency
 from . import test_proof_storage
 from . import test_conditional_requests
+from . import test_conditional_without_render
 from . import test_list_indexes
 from . import test_write_path_queries
 from . import test_openapi
 from . import test_spaceinvoices_openapi
 from . import test_api_key_check
 from . import test_xlsx_export_limits
+from . import test_invoice_counts

@@ -14,6 +14,7 @@ import re
 from odoo.tests import tagged
 from odoo.tools import SQL
 
+from ..dialects.waldur import payments as waldur_payments
 from ..dialects.waldur.invoices import DEFAULT_ORDER, base_domain
 from ..models.account_move import (
     BILLED_STATES,
@@ -21,7 +22,10 @@ from ..models.account_move import (
     BILLING_GROWTH_INDEX,
     BILLING_LIST_INDEX,
 )
-from ..models.account_payment import BILLING_PAYMENT_DATE_INDEX
+from ..models.account_payment import (
+    BILLING_PAYMENT_DATE_INDEX,
+    BILLING_PAYMENT_LIST_INDEX,
+)
 from .common import BillingCommon
 
 LIST_COLUMNS = (
@@ -131,4 +135,18 @@ class TestListIndexes(BillingCommon):
         )
         plan = self.plan(page.select())
         self.assertIn(BILLING_PAYMENT_DATE_INDEX, plan)
+        self.assertNotIn("Sort", plan)
+
+    def test_payment_list_index_serves_the_waldur_page(self):
+        """Waldur's payment list (by creation, payments with a profile) reads
+        its page in order from the index: no sort, no table scan."""
+        definition = self.index_definition(BILLING_PAYMENT_LIST_INDEX)
+        self.assertIn("(create_date, id, company_id, state)", definition)
+        self.assertIn("payment_profile_id IS NOT NULL", definition)
+        payments = self.env["account.payment"].with_user(self.billing_user)
+        page = payments._search(
+            waldur_payments.base_domain(), order=waldur_payments.ORDER, limit=100
+        )
+        plan = self.plan(page.select())
+        self.assertIn(BILLING_PAYMENT_LIST_INDEX, plan)
         self.assertNotIn("Sort", plan)

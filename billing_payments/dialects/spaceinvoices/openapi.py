@@ -820,7 +820,9 @@ def _with_head(paths, error_responses):
 
 def _conditional(paths):
     """``paths`` with ETag revalidation declared on their JSON GETs."""
-    common.declare_conditional_get(paths, dict(_HEADERS))
+    common.declare_conditional_get(
+        paths, dict(_HEADERS), single_record_paths=("/v1/payments/{payment_id}",)
+    )
     return paths
 
 
@@ -858,7 +860,9 @@ def document(payment_types=None):
             "carries `Vary: Authorization` and `Cache-Control: no-store`, "
             "except the JSON answers to GET: a weak `ETag` and "
             "`Cache-Control: private, no-cache`; sent back in `If-None-Match`, "
-            "the tag gets a body-less 304 while the answer is unchanged.\n\n"
+            "the tag gets a body-less 304 while the answer is unchanged "
+            "(computed before the answer is rendered); one payment's answer "
+            "also gives `Last-Modified`.\n\n"
             f"Deliberate differences from Space Invoices:\n\n{deviations}",
         },
         "servers": [{"url": "/"}],

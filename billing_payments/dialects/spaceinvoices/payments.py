@@ -15,7 +15,7 @@ from odoo.osv import expression
 from ...exceptions import FilterError
 from ...money import quantize
 from ...utils import normalize_uuid
-from .. import common
+from .. import common, fingerprint
 from . import (
     bad_request,
     day_timestamp,
@@ -276,7 +276,8 @@ def scope_domain(owner):
 def list_response(owner):
     """The payments of ``owner`` (see ``scope_domain``) the filter selects,
     as a JSON array. The caller has checked read rights before resolving
-    ``owner``.
+    ``owner``. The page is fingerprinted before it is rendered: a client
+    that holds it gets a body-less 304.
     """
     query = read_filter(request.httprequest.args)
     domain = expression.AND(
@@ -287,7 +288,8 @@ def list_response(owner):
     records = model.search(
         domain, order=query.order, limit=query.limit, offset=query.offset
     )
-    return common.json_response(
+    validator = common.Validator.of(fingerprint.PAYMENTS, records.ids, total)
+    return validator.not_modified() or validator.json_response(
         render_payments(records, query), headers={"x-total-count": str(total)}
     )
 
@@ -296,14 +298,19 @@ def count_response(owner):
     """``{"count": n}`` of the payments of ``owner`` the ``where`` selects."""
     where = read_where(request.httprequest.args)
     domain = expression.AND([base_domain(), scope_domain(owner), where])
-    return common.json_response({"count": payments().search_count(domain)})
+    count = payments().search_count(domain)
+    # The answer is the count: no row to fingerprint.
+    validator = common.Validator.of(None, [], count)
+    return validator.not_modified() or validator.json_response({"count": count})
 
 
 def detail_response(payment_id):
     """One payment, with the ``filter``'s ``fields``, ``include`` and ``deleted``."""
     query = read_filter(request.httprequest.args)
     payment = find_payment(payment_id, deleted=query.deleted)
-    return common.json_response(render_payment(payment, query))
+    return common.record_response(
+        fingerprint.PAYMENTS, payment, lambda record: render_payment(record, query)
+    )
 
 
 def response(payment):

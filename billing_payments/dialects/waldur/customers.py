@@ -9,7 +9,7 @@ A customer is the commercial partner of invoices. ``customer_details`` and
 from odoo.http import request
 
 from ...exceptions import NotFound
-from .. import common
+from .. import common, fingerprint
 from . import detail_url, find_by_uuid
 from .fields import STRING, URL, UUID_HEX, nullable, object_schema
 
@@ -172,4 +172,4 @@ def render(partner):
 
 
 def response(partner):
-    return common.json_response(render(partner))
+    return common.record_response(fingerprint.PARTNERS, partner, render)

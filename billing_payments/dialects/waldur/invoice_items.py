@@ -15,7 +15,7 @@ from odoo.http import request
 from ...exceptions import NotFound
 from ...money import to_decimal
 from ...utils import normalize_uuid
-from .. import common
+from .. import common, fingerprint
 from . import detail_url, find_by_uuid, invalid_choice
 from .fields import (
     DATETIME,
@@ -344,12 +344,15 @@ def items_sorted(args, move_lines):
 
 
 def items_response(invoice):
-    """The invoice's items as a JSON array (Waldur does not paginate them)."""
+    """The invoice's items as a JSON array (Waldur does not paginate them),
+    fingerprinted by the invoice's rows before any line is read."""
+    return common.record_response(fingerprint.INVOICES, invoice, render_items)
+
+
+def render_items(invoice):
     args = request.httprequest.args
     move_lines = product_lines(invoice, items_domain(request.env, args))
-    return common.json_response(
-        [render_item(line) for line in items_sorted(args, move_lines)]
-    )
+    return [render_item(line) for line in items_sorted(args, move_lines)]
 
 
 def render_item_detail(line):
@@ -377,4 +380,6 @@ def response(line):
 
 
 def detail_response(line):
-    return common.json_response(render_item_detail(line))
+    """One item, fingerprinted by its invoice's rows (all its lines)."""
+    validator = common.Validator.of(fingerprint.INVOICES, line.move_id.ids, single=True)
+    return validator.not_modified() or validator.json_response(render_item_detail(line))

@@ -26,6 +26,15 @@ from .pagination import PAGE_PARAMETERS
 
 TITLE = "Waldur billing API (billing_payments)"
 VERSION = "1"
+# The GETs of one record: they also give Last-Modified (common.Validator).
+SINGLE_RECORD_PATHS = (
+    "/api/invoices/{uuid}/",
+    "/api/invoices/{uuid}/items/",
+    "/api/invoice-items/{uuid}/",
+    "/api/customers/{uuid}/",
+    "/api/payments/{uuid}/",
+    "/api/payment-profiles/{uuid}/",
+)
 UUID_PATTERN = (
     "^(?:[0-9a-fA-F]{32}|[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12})$"
 )
@@ -889,7 +898,9 @@ def document(env=None, server_url=None):
         **_profile_paths(env),
     }
     common.declare_conditional_get(
-        paths, {"Cache-Control": _header("CacheControl"), "Vary": _header("Vary")}
+        paths,
+        {"Cache-Control": _header("CacheControl"), "Vary": _header("Vary")},
+        SINGLE_RECORD_PATHS,
     )
     for operations in paths.values():
         if "get" in operations and "head" not in operations:
@@ -908,7 +919,9 @@ def document(env=None, server_url=None):
             "`Cache-Control: no-store`, except the JSON answers to GET, which "
             "carry a weak `ETag` and `Cache-Control: private, no-cache`: sent "
             "back in `If-None-Match`, it gets a body-less 304 while the answer "
-            "is unchanged (beyond Waldur). Every verb a path does not list is a "
+            "is unchanged (beyond Waldur), computed before the answer is "
+            "rendered; one record's answer also gives `Last-Modified`. "
+            "Every verb a path does not list is a "
             '405; any other path under /api/ a 404 `{"detail": "Not found."}`. '
             "Paths answer without their trailing slash too. "
             "Where the API deliberately differs from Waldur, the operation "

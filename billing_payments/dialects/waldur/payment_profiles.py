@@ -4,7 +4,7 @@
 
 from odoo.http import request
 
-from .. import common
+from .. import common, fingerprint
 from . import created_response as waldur_created_response
 from . import detail_url, find_by_uuid
 from .fields import (
@@ -92,6 +92,7 @@ def list_response():
         search_domain(request.env, args),
         ORDER.value(args),
         render_page,
+        fingerprint.PROFILES,
     )
 
 
@@ -119,7 +120,7 @@ def render_page(records):
 
 
 def response(profile):
-    return common.json_response(render(profile))
+    return common.record_response(fingerprint.PROFILES, profile, render)
 
 
 def created_response(profile):

@@ -10,7 +10,7 @@ from odoo import http
 from odoo.http import request
 
 from ...exceptions import NotFound
-from .. import common
+from .. import common, fingerprint
 from . import created_response as waldur_created_response
 from . import detail_url, find_by_uuid, validation_error
 from .fields import (
@@ -109,7 +109,11 @@ def search_domain(args):
 
 def list_response():
     return page_response(
-        payments(), search_domain(request.httprequest.args), ORDER, render_page
+        payments(),
+        search_domain(request.httprequest.args),
+        ORDER,
+        render_page,
+        fingerprint.PAYMENTS,
     )
 
 
@@ -150,7 +154,7 @@ def render_page(records):
 
 
 def response(payment):
-    return common.json_response(render(payment))
+    return common.record_response(fingerprint.PAYMENTS, payment, render)
 
 
 def created_response(payment):

@@ -1,0 +1,188 @@
+# Copyright 2026 billing_payments contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The invoice list's kept counts (``invoice_counts``, issue 13).
+
+The list's ``X-Result-Count`` is a sum of +1/-1 rows that a trigger appends
+in the invoices' own transactions: it must equal Odoo's ``search_count``
+after every kind of change, for every user whose rules allow it, and fall
+back to ``search_count`` for any other domain or rule.
+"""
+
+from odoo import Command
+from odoo.tests import tagged
+from odoo.tools import SQL
+
+from .. import invoice_counts
+from ..dialects.waldur.invoices import base_domain
+from ..models.account_move import _kept_count_states
+from .common import BillingCommon
+
+KEPT = SQL.identifier(invoice_counts.TABLE)
+PAID = [("billing_state", "in", ["paid"])]
+OPEN = [("billing_state", "in", ["pending", "created"])]
+
+
+@tagged("post_install", "-at_install")
+class TestInvoiceCounts(BillingCommon):
+    def moves(self, user=None):
+        return self.env["account.move"].with_user(user or self.billing_user)
+
+    def assert_counts_match(self, user=None):
+        """Kept and ORM counts agree: all invoices, and per state."""
+        moves = self.moves(user)
+        moves.env.flush_all()
+        for extra in ([], PAID, OPEN):
+            domain = base_domain() + extra
+            with self.subTest(domain=domain):
+                self.assertEqual(
+                    moves._billing_search_count(domain), moves.search_count(domain)
+                )
+
+    def kept_rows(self):
+        self.env.flush_all()
+        self.env.cr.execute(SQL("SELECT count(*) FROM %s", KEPT))
+        return self.env.cr.fetchone()[0]
+
+    def test_the_count_comes_from_the_kept_rows(self):
+        """For a billing user the count is the table's sum: emptying the
+        table (in a savepoint) empties the count, while Odoo's does not."""
+        self.create_invoice()
+        moves = self.moves()
+        self.assertEqual(_kept_count_states(base_domain()), None)
+        self.assertEqual(moves._billing_rule_companies(), self.company.ids)
+        before = moves._billing_search_count(base_domain())
+        self.assertGreaterEqual(before, 1)
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            self.env.cr.execute(SQL("DELETE FROM %s", KEPT))
+            self.assertEqual(moves._billing_search_count(base_domain()), 0)
+            self.assertEqual(moves.search_count(base_domain()), before)
+            savepoint.rollback()
+        self.assertEqual(moves._billing_search_count(base_domain()), before)
+
+    def test_every_change_of_an_invoice(self):
+        self.assert_counts_match()
+        draft = self.create_invoice(post=False)
+        self.assert_counts_match()
+        posted = self.create_invoice()
+        self.assert_counts_match()
+        self.register_payment(posted)
+        self.assertEqual(posted.billing_state, "paid")
+        self.assert_counts_match()
+        draft.action_post()
+        draft.button_draft()
+        draft.button_cancel()
+        self.assertEqual(draft.billing_state, "canceled")
+        self.assert_counts_match()
+        draft.button_draft()
+        draft.unlink()
+        self.assert_counts_match()
+        # A credit note and a vendor bill are not customer invoices.
+        refund = self.create_invoice(move_type="out_refund", post=False)
+        self.create_invoice(move_type="in_invoice")
+        self.assert_counts_match()
+        # A customer invoice turned into a credit note leaves the count.
+        other = self.create_invoice(post=False)
+        self.assert_counts_match()
+        other.action_switch_move_type()
+        self.assertEqual(other.move_type, "out_refund")
+        self.assert_counts_match()
+        refund.action_switch_move_type()
+        self.assertEqual(refund.move_type, "out_invoice")
+        self.assert_counts_match()
+
+    def test_companies_count_apart(self):
+        """An invoice of another company counts for its users only."""
+        self.create_invoice()
+        before = self.moves()._billing_search_count(base_domain())
+        self.env["account.move"].with_company(self.other_company).create(
+            {
+                "move_type": "out_invoice",
+                "company_id": self.other_company.id,
+                "partner_id": self.customer.id,
+                "invoice_line_ids": [
+                    Command.create({"name": "Elsewhere", "price_unit": 10.0})
+                ],
+            }
+        )
+        self.assertEqual(self.moves()._billing_search_count(base_domain()), before)
+        self.assert_counts_match()
+        both = self.env["account.move"].with_context(
+            allowed_company_ids=[self.company.id, self.other_company.id]
+        )
+        both.env.flush_all()
+        self.assertEqual(
+            both._billing_search_count(base_domain()), both.search_count(base_domain())
+        )
+        self.assertEqual(both._billing_search_count(base_domain()), before + 1)
+
+    def test_another_rule_or_domain_is_counted_by_odoo(self):
+        """A record rule beyond the multi-company one (here a global rule:
+        one customer's invoices only; group rules are OR-ed with the
+        invoicing groups' own "all entries") and any other filter are left
+        to search_count."""
+        self.create_invoice()
+        self.create_invoice(partner=self.other_customer)
+        self.env["ir.rule"].create(
+            {
+                "name": "One customer only",
+                "model_id": self.env.ref("account.model_account_move").id,
+                "domain_force": f"[('partner_id', '=', {self.customer.id})]",
+            }
+        )
+        moves = self.moves()
+        self.assertIs(moves._billing_rule_companies(), False)
+        self.assertEqual(
+            moves._billing_search_count(base_domain()),
+            moves.search_count(base_domain()),
+        )
+        # The superuser has no rule: every company's invoices, kept count.
+        everything = self.env["account.move"].sudo()
+        self.assertIsNone(everything._billing_rule_companies())
+        self.assertEqual(
+            everything._billing_search_count(base_domain()),
+            everything.search_count(base_domain()),
+        )
+        self.assertLess(
+            moves.search_count(base_domain()), everything.search_count(base_domain())
+        )
+        by_customer = [*base_domain(), ("partner_id", "=", self.customer.id)]
+        self.assertIs(_kept_count_states(by_customer), False)
+        self.assertIs(_kept_count_states([("move_type", "=", "entry")]), False)
+        self.assertEqual(_kept_count_states(base_domain() + PAID), ["paid"])
+
+    def test_folding_keeps_the_sums(self):
+        for _index in range(3):
+            self.register_payment(self.create_invoice())
+        self.create_invoice(post=False).unlink()
+        rows = self.kept_rows()
+        self.env["account.move"]._billing_compact_invoice_counts()
+        self.assertLess(self.kept_rows(), rows)
+        self.env.cr.execute(
+            SQL(
+                "SELECT company_id, billing_state, count(*) FROM %s "
+                "GROUP BY 1, 2 HAVING count(*) > 1",
+                KEPT,
+            )
+        )
+        self.assertEqual(self.env.cr.fetchall(), [], "one row per group")
+        self.assert_counts_match()
+        self.assert_counts_match(self.env.user)
+
+    def test_install_recounts_and_uninstall_drops(self):
+        self.create_invoice()
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(SQL("UPDATE %s SET delta = delta + 5", KEPT))
+        invoice_counts.install(cr)
+        self.assert_counts_match()
+        with cr.savepoint(flush=False) as savepoint:
+            invoice_counts.uninstall(cr)
+            cr.execute(
+                "SELECT to_regclass(%s), "
+                "(SELECT count(*) FROM pg_trigger WHERE tgname = %s), "
+                "(SELECT count(*) FROM pg_proc WHERE proname = %s)",
+                [invoice_counts.TABLE, invoice_counts.TRIGGER, invoice_counts.FUNCTION],
+            )
+            self.assertEqual(cr.fetchone(), (None, 0, 0))
+            savepoint.rollback()
+        self.assert_counts_match()
