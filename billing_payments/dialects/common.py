@@ -132,7 +132,10 @@ def base_url():
     # with it the user and the company). Keyed by the environment object
     # itself: each lookup through the ``request`` proxy costs microseconds,
     # and this runs for every link of a page.
-    current = request._get_current_object()
+    # The request itself, not werkzeug's proxy (a plain object stands in for
+    # it in unit tests).
+    unwrap = getattr(request, "_get_current_object", None)
+    current = unwrap() if unwrap else request
     env = current.env
     memo = current.__dict__.get("_billing_base_url")
     if memo and memo[0] is env:

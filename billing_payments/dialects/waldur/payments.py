@@ -150,7 +150,25 @@ def render(payment):
 
 
 def render_page(records):
+    prefetch(records)
     return [render(payment) for payment in records]
+
+
+def prefetch(records):
+    """Fetch, for a page at once, only the columns ``render`` reads, where
+    Odoo's prefetch would read every column of the payments (~50) and of
+    their invoices (~70): most of the list's rendering time."""
+    # company_id: the multi-company rule that the proof's fetch checks.
+    records.fetch(
+        ["uuid", "date", "amount", "payment_profile_id", "invoice_ids", "company_id"]
+    )
+    # Whether there is a proof (``render`` reads it with bin_size): on its
+    # own, else Odoo fetches every other column of the payments with it.
+    records.with_context(bin_size=True).fetch(["proof"])
+    records.invoice_ids.fetch(["move_type", "uuid", "billing_year", "billing_month"])
+    profiles = records.payment_profile_id
+    profiles.fetch(["uuid", "partner_id"])
+    profiles.partner_id.fetch(["uuid"])
 
 
 def response(payment):
