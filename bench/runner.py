@@ -343,6 +343,8 @@ def endpoints(client, conn, web):
                     ["partner_type", "=", "customer"],
                     ["payment_type", "=", "inbound"],
                     ["state", "!=", "canceled"],
+                    # The same payments: linked to a customer invoice.
+                    ["billing_has_customer_invoice", "=", True],
                     ["date", ">=", since],
                 ],
                 fields=[*PAYMENT_FIELDS, "payment_channel", "memo", "write_date"],

@@ -3,7 +3,7 @@
 {
     "name": "Billing Payments",
     "summary": "Waldur and Space Invoices billing APIs on Odoo invoices and payments",
-    "version": "18.0.1.6.0",
+    "version": "18.0.1.7.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/billing-payments/billing_payments",
     "author": "billing_payments contributors",

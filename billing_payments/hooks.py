@@ -20,7 +20,7 @@ from odoo import fields
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
-from . import invoice_counts
+from . import invoice_totals, kept_counts
 from .models.account_move import PAID_PAYMENT_STATES
 
 TABLE = "account_move"
@@ -88,6 +88,9 @@ def pre_init_hook(env):
 
 
 def uninstall_hook(env):
-    """What ``account.move.init()`` created outside the ORM: the invoice
-    list's kept counts (their trigger, its function and their table)."""
-    invoice_counts.uninstall(env.cr)
+    """What ``account.move.init()`` and ``account.payment.init()`` created
+    outside the ORM: the lists' kept counts and growth's kept totals (their
+    triggers, the triggers' functions and their tables)."""
+    for kept in kept_counts.KEPT_COUNTS:
+        kept.uninstall(env.cr)
+    invoice_totals.uninstall(env.cr)

@@ -4,10 +4,10 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL, config, create_index
+from odoo.tools import SQL, Query, config, create_index
 from odoo.tools.misc import format_date
 
-from .. import invoice_counts
+from .. import invoice_totals, kept_counts
 from ..exceptions import BillingConflictError
 from ..export.invoice_stats_xlsx import (
     SHEET_MAX_ROWS,
@@ -22,7 +22,7 @@ from ..money import quantize
 from ..utils import is_http_url
 
 # Invoices that count as billed: everything but cancelled ones.
-BILLED_STATES = ("pending", "created", "paid")
+BILLED_STATES = invoice_totals.BILLED_STATES
 GROWTH_PERIODS = 13  # the same month last year through the current month
 BILLING_NUMBER_OFFSET = 100000  # Waldur numbers invoices 100000 + database id
 
@@ -150,8 +150,9 @@ class AccountMove(models.Model):
                 SQL("move_type = 'out_invoice' AND billing_state IN (%s)", billed)
             ).decode(),
         )
-        # The list's exact count, kept by a trigger (invoice_counts).
-        invoice_counts.install(cr)
+        # The list's exact count and growth's totals, kept by triggers.
+        kept_counts.INVOICES.install(cr)
+        invoice_totals.install(cr)
         return result
 
     @api.depends("move_type", "state", "payment_state")
@@ -926,8 +927,11 @@ class AccountMove(models.Model):
         since a year ago get their own series, the others are summed in
         ``other``. Sums are of the tax-included totals, or of the untaxed
         amounts with ``untaxed``, in company currency; cancelled invoices do
-        not count. One grouped query (an index-only scan of
-        ``BILLING_GROWTH_INDEX``), whatever the number of invoices.
+        not count. Two grouped queries: from the kept totals
+        (``invoice_totals``: at most a row per customer and month, however
+        many invoices) when the user's rules on invoices are the
+        multi-company rule alone, else from the invoices themselves
+        (index-only scans of ``BILLING_GROWTH_INDEX``) under any rule.
         """
         today = today or self._billing_today()
         year_ago = today - relativedelta(months=12)
@@ -947,13 +951,27 @@ class AccountMove(models.Model):
         # Like a list, growth shows nothing (rather than an error) to users
         # who may not read invoices.
         if self.has_access("read"):
-            majors = self._billing_growth_majors(billed, customers_count, year_ago)
-            series = self._billing_growth_series(
-                [*billed, ("billing_period_start", ">=", periods[0])],
-                amount,
-                majors,
-                periods[-1],
-            )
+            companies = self._billing_rule_companies()
+            if companies is not False:
+                major_ids, series = invoice_totals.growth(
+                    self.env.cr,
+                    companies,
+                    year_ago,
+                    periods[0],
+                    periods[-1],
+                    "untaxed" if untaxed else "total",
+                    customers_count,
+                    self._billing_partner_order(),
+                )
+                majors = self.env["res.partner"].browse(major_ids)
+            else:
+                majors = self._billing_growth_majors(billed, customers_count, year_ago)
+                series = self._billing_growth_series(
+                    [*billed, ("billing_period_start", ">=", periods[0])],
+                    amount,
+                    majors,
+                    periods[-1],
+                )
             for partner_id, year, month, value in series:
                 key = (year, month)
                 value = quantize(value, places)
@@ -975,7 +993,7 @@ class AccountMove(models.Model):
     # --- the list's count ------------------------------------------------------
 
     def _billing_search_count(self, domain):
-        """``search_count(domain)``, from the kept counts (``invoice_counts``)
+        """``search_count(domain)``, from the kept counts (``kept_counts``)
         when it can be: ``domain`` is the invoice list's own (customer
         invoices, optionally in some billing states) and the user's record
         rules on invoices are the multi-company rule alone, as for every
@@ -987,29 +1005,22 @@ class AccountMove(models.Model):
         if states is not False:
             companies = self._billing_rule_companies()
             if companies is not False:
-                return invoice_counts.count(self.env.cr, companies, states)
+                return kept_counts.INVOICES.count(self.env.cr, companies, states)
         return self.search_count(domain)
 
     def _billing_rule_companies(self):
-        """The company ids the user's read rules on invoices restrict to;
-        None when no rule applies (superuser); False when the rules are not
-        exactly the multi-company rule. ``ir.rule._compute_domain`` is cached
-        per user and companies: no query."""
-        if self.env.su:
-            return None
-        rules = self.env["ir.rule"]._compute_domain(self._name, "read")
-        if not rules:
-            return None
-        if len(rules) == 1 and len(rules[0]) == 3:
-            field, operator, value = rules[0]
-            if field == "company_id" and operator == "in":
-                return list(value)
-        return False
+        """The companies the user's rules on invoices restrict to
+        (``kept_counts.rule_companies``: None, a list, or False)."""
+        return kept_counts.rule_companies(self)
 
     @api.model
     def _billing_compact_invoice_counts(self):
-        """Hourly job: fold the kept counts' appended rows (invoice_counts)."""
-        invoice_counts.compact(self.env.cr)
+        """Hourly job: fold the appended rows of the kept counts (the
+        invoice and payment lists', ``kept_counts``) and of growth's kept
+        totals (``invoice_totals``)."""
+        for kept in kept_counts.KEPT_COUNTS:
+            kept.compact(self.env.cr)
+        invoice_totals.compact(self.env.cr)
 
     def _billing_today(self):
         """``fields.Date.context_today`` in the user's timezone, taken from
@@ -1024,6 +1035,14 @@ class AccountMove(models.Model):
             or "UTC"
         )
         return fields.Date.context_today(self.with_context(tz=tz))
+
+    def _billing_partner_order(self):
+        """(FROM, ORDER BY) of res.partner's own order over its table, for
+        SQL that ranks customers as ``_read_group`` does."""
+        partners = self.env["res.partner"]
+        query = Query(self.env, partners._table, SQL.identifier(partners._table))
+        order = partners._order_to_sql(partners._order, query)
+        return query.from_clause, order
 
     def _billing_growth_majors(self, billed, customers_count, year_ago):
         """The ``customers_count`` customers with the largest invoiced total

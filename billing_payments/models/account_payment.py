@@ -6,6 +6,7 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, create_index
 
+from .. import kept_counts
 from ..exceptions import BillingConflictError, ProofRejected
 from ..utils import MIN_DATE_YEAR, proof_is_markup, sniff_proof_mimetype
 from .billing_payment_channel import PAYMENT_CHANNELS
@@ -18,7 +19,14 @@ PROOF_DEFAULT_MAX_SIZE = 10 * 1024 * 1024
 # catch (a 500) on a damaged file that only starts like a PNG or a JPEG.
 AS_UPLOADED = {"image_no_postprocess": True}
 
-BILLING_PAYMENT_DATE_INDEX = "account_payment_billing_date_index"
+# Space Invoices' payment lists: newest first over the customer payments
+# linked to a customer invoice, with the columns of the multi-company rule
+# and the state filter: a page and its exact count are index-only scans.
+BILLING_PAYMENT_DATE_INDEX = "account_payment_billing_si_list_index"
+# Its first version, without the invoice condition (dropped by init).
+_OLD_BILLING_PAYMENT_DATE_INDEX = "account_payment_billing_date_index"
+# The domain of Waldur's unfiltered payment list, which the kept count answers.
+KEPT_COUNT_DOMAIN = [("payment_profile_id", "!=", False), ("state", "!=", "canceled")]
 # Waldur's payment list: creation order over the payments that have a
 # payment profile (the only ones it lists), with the columns of the
 # multi-company rule and the state filter, so that a page reads its rows in
@@ -76,6 +84,17 @@ class AccountPayment(models.Model):
         string="Payment Journal Items",
         readonly=True,
     )
+    # What the Space Invoices payment lists select, kept on the payment:
+    # as a condition on the invoices ("any customer invoice") the count of a
+    # page joined every customer invoice (9.7 ms at 50,000 invoices, 39 ms
+    # at 200,000), where this column is read from the list's index.
+    billing_has_customer_invoice = fields.Boolean(
+        string="Linked to a Customer Invoice",
+        compute="_compute_billing_has_customer_invoice",
+        store=True,
+        help="Whether the payment is linked to a customer invoice: the "
+        "payments the Space Invoices API lists.",
+    )
     billing_deleted_at = fields.Datetime(
         string="Cancelled On",
         readonly=True,
@@ -90,12 +109,19 @@ class AccountPayment(models.Model):
         the customer payments; Waldur: by creation, over the payments with a
         payment profile."""
         result = super().init()
+        self.env.cr.execute(
+            SQL(
+                "DROP INDEX IF EXISTS %s",
+                SQL.identifier(_OLD_BILLING_PAYMENT_DATE_INDEX),
+            )
+        )
         create_index(
             self.env.cr,
             BILLING_PAYMENT_DATE_INDEX,
             self._table,
             ["date DESC", "id", "company_id", "state"],
-            where="partner_type = 'customer' AND payment_type = 'inbound'",
+            where="partner_type = 'customer' AND payment_type = 'inbound' "
+            "AND billing_has_customer_invoice",
         )
         create_index(
             self.env.cr,
@@ -104,7 +130,34 @@ class AccountPayment(models.Model):
             ["create_date", "id", "company_id", "state"],
             where="payment_profile_id IS NOT NULL",
         )
+        # Waldur's payment list's exact count, kept by a trigger.
+        kept_counts.PAYMENTS.install(self.env.cr)
         return result
+
+    def _billing_search_count(self, domain):
+        """``search_count(domain)``, from the kept counts
+        (``kept_counts.PAYMENTS``) when ``domain`` is Waldur's payment list
+        unfiltered and the user's rules on payments are the multi-company
+        rule alone; Odoo counts any other domain or rule. Both answers are
+        the same number (tested)."""
+        if [tuple(leaf) for leaf in domain] == KEPT_COUNT_DOMAIN:
+            companies = kept_counts.rule_companies(self)
+            if companies is not False:
+                states = [
+                    state
+                    for state, _label in self._fields["state"].selection
+                    if state != "canceled"
+                ]
+                # '': a payment without a state, which ``!=`` also counts.
+                return kept_counts.PAYMENTS.count(self.env.cr, companies, [*states, ""])
+        return self.search_count(domain)
+
+    @api.depends("invoice_ids.move_type")
+    def _compute_billing_has_customer_invoice(self):
+        for payment in self:
+            payment.billing_has_customer_invoice = bool(
+                payment._billing_linked_invoices()
+            )
 
     @api.depends("journal_id")
     def _compute_payment_channel(self):

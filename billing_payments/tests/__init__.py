@@ -49,4 +49,5 @@ from . import test_openapi
 from . import test_spaceinvoices_openapi
 from . import test_api_key_check
 from . import test_xlsx_export_limits
-from . import test_invoice_counts
+from . import test_kept_counts
+from . import test_invoice_totals

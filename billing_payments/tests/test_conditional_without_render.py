@@ -251,6 +251,27 @@ class TestWaldurWithoutRender(WithoutRenderMixin, WaldurInvoiceCommon):
         extra = self.create_payment(5.0)
         self.assert_changes([PAYMENTS], extra.unlink)
 
+    def test_payments_hash_only_what_they_show(self):
+        """Waldur payments show their customer's uuid, but neither the
+        customer's banks nor the company: a new bank account or a new
+        company address keeps their 304 (the invoice, which shows both,
+        gets a new tag)."""
+        paths = self.paths()
+        self.assertEqual(self.profile.partner_id, self.customer)
+        shown = [paths["payments"], paths["payment"]]
+        tags = {path: self.tag_of(path) for path in shown}
+        changes = (
+            lambda: self.env["res.partner.bank"].create(
+                {"partner_id": self.customer.id, "acc_number": "EE55 0002"}
+            ),
+            lambda: self.company.write({"street": "Harbour 9"}),
+        )
+        for change in changes:
+            self.assert_changes([paths["detail"]], change)
+        for path, etag in tags.items():
+            with self.subTest(path=path):
+                self.assertEqual(self.get(path, etag=etag).status_code, 304)
+
     def test_unreconciling_keeps_the_link_but_changes_the_invoice(self):
         payment = self.register_payment(self.invoice)
         payment.payment_profile_id = self.profile
@@ -450,6 +471,25 @@ class TestSpaceInvoicesWithoutRender(WithoutRenderMixin, SpaceInvoicesCommon):
             [paths["document"], paths["organization"]],
             self.payment._billing_cancel,
         )
+
+    def test_without_include_the_customer_keeps_the_tag(self):
+        """Without ``include`` a payment shows no customer: a new address of
+        the invoice's customer keeps the 304. With ``include`` the tag
+        hashes every row the related blocks can show (the payment
+        profile's customer among them), and changes."""
+        paths = self.paths()
+        shown = [paths["document"], paths["organization"], paths["payment"]]
+        include = {"filter": json.dumps({"include": ["organization"]})}
+        tags = {path: self.tag_of(path) for path in shown}
+        included = {path: self.tag_of(path, params=include) for path in shown}
+        self.mutate(lambda: self.invoice.partner_id.write({"street": "Quay 7"}))
+        for path, etag in tags.items():
+            with self.subTest(path=path):
+                self.assertEqual(self.get(path, etag=etag).status_code, 304)
+        for path, etag in included.items():
+            with self.subTest(path=path, include=True):
+                response = self.get(path, etag=etag, params=include)
+                self.assertEqual(response.status_code, 200)
 
     def test_last_modified_on_the_payment_only(self):
         paths = self.paths()

@@ -357,3 +357,42 @@ class TestPaymentChannel(BillingCommon):
         self.assertTrue(channels._billing_journal(self.company, "card")[0])
         with self.assertRaises(AccessError):
             channels.create({"code": "card", "journal_id": self.bank_journal.id})
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentLinkedToACustomerInvoice(BillingCommon):
+    """``billing_has_customer_invoice``: what the Space Invoices payment
+    lists select, kept on the payment by every way of linking."""
+
+    def test_it_follows_every_link_and_unlink(self):
+        invoice = self.create_invoice()
+        payment = self.env["account.payment"]._billing_create_payment(
+            self.profile, fields.Date.today(), 10.0
+        )
+        self.assertFalse(payment.billing_has_customer_invoice)
+        payment._billing_link_invoice(invoice)
+        self.assertTrue(payment.billing_has_customer_invoice)
+        payment._billing_unlink_invoice()
+        self.env.flush_all()
+        self.assertFalse(payment.billing_has_customer_invoice)
+        registered = self.register_payment(self.create_invoice())
+        self.assertTrue(registered.billing_has_customer_invoice)
+        # Cancelled (soft deleted), it keeps its link and stays listed as
+        # a deleted payment of its invoice.
+        registered._billing_cancel()
+        self.assertTrue(registered.billing_has_customer_invoice)
+
+    def test_only_customer_invoices_count(self):
+        refund = self.create_invoice(move_type="out_refund", post=False)
+        payment = self.create_payment(10.0)
+        payment.invoice_ids = refund
+        self.assertFalse(payment.billing_has_customer_invoice)
+        refund.action_switch_move_type()
+        self.assertEqual(refund.move_type, "out_invoice")
+        self.assertTrue(payment.billing_has_customer_invoice)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT billing_has_customer_invoice FROM account_payment WHERE id = %s",
+            [payment.id],
+        )
+        self.assertEqual(self.env.cr.fetchone(), (True,))

@@ -83,11 +83,12 @@ class TestWaldurInvoiceGrowth(GrowthInvoicesCommon):
         self.assertEqual(body["customer_periods"], [])
 
     def test_growth_costs_at_most_five_queries(self):
-        """Two grouped queries whatever the invoices and customers: the
-        ranking (at most ``customers_count`` rows) and the series (at most
-        13 × (majors + 1) rows); the rest is the company and its currency,
-        and the majors' names. The user's timezone comes from the user's
-        cached context, not from reads of the user and its partner."""
+        """One grouped query over the kept totals whatever the invoices and
+        customers (the ranking, at most ``customers_count`` rows, and the
+        series, at most 13 × (majors + 1) rows; two from the invoices under
+        other rules); the rest is the company and its currency, and the
+        majors' names. The user's timezone comes from the user's cached
+        context, not from reads of the user and its partner."""
         moves = self.env["account.move"].with_user(self.billing_user)
         moves._billing_growth(customers_count=2)  # warms the access rules
         self.env.invalidate_all()
@@ -100,6 +101,18 @@ class TestWaldurInvoiceGrowth(GrowthInvoicesCommon):
         )
         self.assertEqual(growth["total"][12], 1560)
         self.assertEqual(growth["other"][11], 120)
+
+    def test_growth_request_costs_at_most_six_queries(self):
+        """The whole request (issue 13's target): the API key's row, the
+        user, the company and its currency, growth's one query, the majors'
+        names."""
+        count, body = self.list_queries(self.GROWTH, {"customers_count": 2})
+        self.assertLessEqual(count, 6)
+        self.assertEqual(body["total_periods"][12], 1560.0)
+        self.assertEqual(
+            [customer["name"] for customer in body["customer_periods"]],
+            ["Alpha Middle", "Zeta Big"],
+        )
 
     def test_growth_today_is_in_the_users_timezone(self):
         """The period ends in the user's own timezone, as context_today:

@@ -204,7 +204,7 @@ def base_domain(deleted=False):
     domain = [
         ("partner_type", "=", "customer"),
         ("payment_type", "=", "inbound"),
-        ("invoice_ids", "any", [("move_type", "=", "out_invoice")]),
+        ("billing_has_customer_invoice", "=", True),
     ]
     if not deleted:
         domain.append(("state", "!=", "canceled"))
@@ -288,7 +288,7 @@ def list_response(owner):
     records = model.search(
         domain, order=query.order, limit=query.limit, offset=query.offset
     )
-    validator = common.Validator.of(fingerprint.PAYMENTS, records.ids, total)
+    validator = common.Validator.of(payment_rows(query), records.ids, total)
     return validator.not_modified() or validator.json_response(
         render_payments(records, query), headers={"x-total-count": str(total)}
     )
@@ -309,8 +309,14 @@ def detail_response(payment_id):
     query = read_filter(request.httprequest.args)
     payment = find_payment(payment_id, deleted=query.deleted)
     return common.record_response(
-        fingerprint.PAYMENTS, payment, lambda record: render_payment(record, query)
+        payment_rows(query), payment, lambda record: render_payment(record, query)
     )
+
+
+def payment_rows(query):
+    """The rows the payments' answer shows: the related invoices' and
+    companies' details only with ``include``."""
+    return fingerprint.PAYMENTS if query.include else fingerprint.SI_PAYMENTS
 
 
 def response(payment):
@@ -331,13 +337,40 @@ def render_payments(records, query=None):
     Related invoices and companies are read for the whole page at once (the
     ORM prefetches a recordset's relations together).
     """
+    prefetch(records, query)
+    return [render_payment(payment, query) for payment in records]
+
+
+# The payment columns ``render_payment`` reads.
+PAYMENT_COLUMNS = [
+    "uuid",
+    "invoice_ids",
+    "company_id",
+    "payment_channel",
+    "date",
+    "amount",
+    "currency_id",
+    "memo",
+    "create_date",
+    "write_date",
+    "state",
+    "billing_deleted_at",
+]
+
+
+def prefetch(records, query):
+    """Fetch, for a page at once, only the columns ``render_payment`` reads,
+    where Odoo's prefetch would read every column of the payments (~50) and
+    of their invoices (~70): most of the list's rendering time."""
+    records.fetch(PAYMENT_COLUMNS)
+    records.currency_id.fetch(["decimal_places"])
     # Without ``include=document`` only two columns of the invoices are
-    # shown: read just those for the whole page (Odoo would read every
-    # column of every invoice). With it, Odoo's prefetch reads the page's
-    # invoices at once.
+    # shown: read just those. With it, Odoo's prefetch reads the page's
+    # invoices at once, every column ``render_document`` needs among them.
     if query is None or "document" not in query.include:
         records.invoice_ids.fetch(["move_type", "uuid"])
-    return [render_payment(payment, query) for payment in records]
+    if query is None or "organization" not in query.include:
+        records.company_id.fetch(["uuid"])
 
 
 def render_payment(payment, query=None):

@@ -113,7 +113,8 @@ def list_response():
         search_domain(request.httprequest.args),
         ORDER,
         render_page,
-        fingerprint.PAYMENTS,
+        fingerprint.WALDUR_PAYMENTS,
+        count=payments()._billing_search_count,
     )
 
 
@@ -124,8 +125,12 @@ def proof_url(payment):
     return common.absolute_url(f"/api/payments/{payment.uuid}/proof/")
 
 
-def render(payment):
-    """A payment in Waldur's key order; ``invoice_uuid`` only when linked."""
+def render(payment, has_proof=None):
+    """A payment in Waldur's key order; ``invoice_uuid`` only when linked.
+    ``has_proof``: whether it has a proof, when the caller knows."""
+    if has_proof is None:
+        # bin_size: whether there is a proof, without loading the file.
+        has_proof = bool(payment.with_context(bin_size=True).proof)
     profile = payment.payment_profile_id
     invoice = payment._billing_linked_invoices()[:1]
     values = {
@@ -134,10 +139,7 @@ def render(payment):
         "profile": detail_url("payment-profiles", profile),
         "date_of_payment": payment.date.isoformat(),
         "sum": common.format_decimal(payment.amount, 2),
-        # bin_size: whether there is a proof, without loading the file.
-        "proof": proof_url(payment)
-        if payment.with_context(bin_size=True).proof
-        else None,
+        "proof": proof_url(payment) if has_proof else None,
         "invoice": detail_url("invoices", invoice) if invoice else None,
     }
     if invoice:
@@ -151,7 +153,12 @@ def render(payment):
 
 def render_page(records):
     prefetch(records)
-    return [render(payment) for payment in records]
+    # One recordset in the bin_size context for the page, not one per row.
+    sized = records.with_context(bin_size=True)
+    return [
+        render(payment, bool(sized_payment.proof))
+        for payment, sized_payment in zip(records, sized, strict=True)
+    ]
 
 
 def prefetch(records):
@@ -172,7 +179,7 @@ def prefetch(records):
 
 
 def response(payment):
-    return common.record_response(fingerprint.PAYMENTS, payment, render)
+    return common.record_response(fingerprint.WALDUR_PAYMENTS, payment, render)
 
 
 def created_response(payment):

@@ -1,23 +1,26 @@
 # Copyright 2026 billing_payments contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The invoice list's kept counts (``invoice_counts``, issue 13).
+"""The lists' kept counts (``kept_counts``, issue 13).
 
-The list's ``X-Result-Count`` is a sum of +1/-1 rows that a trigger appends
-in the invoices' own transactions: it must equal Odoo's ``search_count``
-after every kind of change, for every user whose rules allow it, and fall
-back to ``search_count`` for any other domain or rule.
+The invoice and payment lists' ``X-Result-Count`` is a sum of +1/-1 rows
+that a trigger appends in the rows' own transactions: it must equal Odoo's
+``search_count`` after every kind of change, for every user whose rules
+allow it, and fall back to ``search_count`` for any other domain or rule.
 """
 
 from odoo import Command
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .. import invoice_counts
+from .. import kept_counts
+from ..dialects.waldur import payments as waldur_payments
 from ..dialects.waldur.invoices import base_domain
 from ..models.account_move import _kept_count_states
+from ..models.account_payment import KEPT_COUNT_DOMAIN
 from .common import BillingCommon
 
-KEPT = SQL.identifier(invoice_counts.TABLE)
+KEPT_INVOICES = kept_counts.INVOICES
+KEPT = SQL.identifier(KEPT_INVOICES.table)
 PAID = [("billing_state", "in", ["paid"])]
 OPEN = [("billing_state", "in", ["pending", "created"])]
 
@@ -173,15 +176,93 @@ class TestInvoiceCounts(BillingCommon):
         self.env.flush_all()
         cr = self.env.cr
         cr.execute(SQL("UPDATE %s SET delta = delta + 5", KEPT))
-        invoice_counts.install(cr)
+        KEPT_INVOICES.install(cr)
         self.assert_counts_match()
         with cr.savepoint(flush=False) as savepoint:
-            invoice_counts.uninstall(cr)
+            KEPT_INVOICES.uninstall(cr)
             cr.execute(
                 "SELECT to_regclass(%s), "
                 "(SELECT count(*) FROM pg_trigger WHERE tgname = %s), "
                 "(SELECT count(*) FROM pg_proc WHERE proname = %s)",
-                [invoice_counts.TABLE, invoice_counts.TRIGGER, invoice_counts.FUNCTION],
+                [KEPT_INVOICES.table, KEPT_INVOICES.trigger, KEPT_INVOICES.function],
+            )
+            self.assertEqual(cr.fetchone(), (None, 0, 0))
+            savepoint.rollback()
+        self.assert_counts_match()
+
+
+@tagged("post_install", "-at_install")
+class TestPaymentCounts(BillingCommon):
+    """Waldur's payment list: payments of a payment profile, not cancelled."""
+
+    def payments(self, user=None):
+        return self.env["account.payment"].with_user(user or self.billing_user)
+
+    def assert_counts_match(self, user=None):
+        payments = self.payments(user)
+        payments.env.flush_all()
+        self.assertEqual(
+            payments._billing_search_count(KEPT_COUNT_DOMAIN),
+            payments.search_count(KEPT_COUNT_DOMAIN),
+        )
+
+    def test_the_list_domain_is_the_kept_one(self):
+        self.assertEqual(waldur_payments.base_domain(), KEPT_COUNT_DOMAIN)
+
+    def test_the_count_comes_from_the_kept_rows(self):
+        self.create_payment(10.0).action_post()
+        payments = self.payments()
+        before = payments._billing_search_count(KEPT_COUNT_DOMAIN)
+        self.assertGreaterEqual(before, 1)
+        table = SQL.identifier(kept_counts.PAYMENTS.table)
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            self.env.cr.execute(SQL("DELETE FROM %s", table))
+            self.assertEqual(payments._billing_search_count(KEPT_COUNT_DOMAIN), 0)
+            self.assertEqual(payments.search_count(KEPT_COUNT_DOMAIN), before)
+            savepoint.rollback()
+        # A filtered list is counted by Odoo.
+        filtered = [*KEPT_COUNT_DOMAIN, ("amount", ">", 5)]
+        self.assertEqual(
+            payments._billing_search_count(filtered), payments.search_count(filtered)
+        )
+
+    def test_every_change_of_a_payment(self):
+        self.assert_counts_match()
+        draft = self.create_payment(10.0)
+        self.assert_counts_match()
+        posted = self.create_payment(20.0)
+        posted.action_post()
+        self.assert_counts_match()
+        posted._billing_cancel()
+        self.assertEqual(posted.state, "canceled")
+        self.assert_counts_match()
+        draft.payment_profile_id = False
+        self.assert_counts_match()
+        draft.unlink()
+        self.assert_counts_match()
+        # A payment registered on an invoice has no profile: not listed.
+        self.register_payment(self.create_invoice())
+        self.assert_counts_match()
+        self.assert_counts_match(self.env.user)
+        self.env["account.move"]._billing_compact_invoice_counts()
+        self.assert_counts_match()
+        self.assert_counts_match(self.env.user)
+
+    def test_install_recounts_and_uninstall_drops(self):
+        self.create_payment(10.0)
+        self.env.flush_all()
+        cr = self.env.cr
+        kept = kept_counts.PAYMENTS
+        cr.execute(SQL("UPDATE %s SET delta = delta + 3", SQL.identifier(kept.table)))
+        kept.install(cr)
+        self.assert_counts_match()
+        with cr.savepoint(flush=False) as savepoint:
+            kept.uninstall(cr)
+            cr.execute(
+                "SELECT to_regclass(%s), "
+                "(SELECT count(*) FROM pg_trigger WHERE tgname = %s), "
+                "(SELECT count(*) FROM pg_proc WHERE proname = %s)",
+                [kept.table, kept.trigger, kept.function],
             )
             self.assertEqual(cr.fetchone(), (None, 0, 0))
             savepoint.rollback()
